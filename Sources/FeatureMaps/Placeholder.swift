@@ -1,0 +1,1 @@
+// Placeholder until this target gets its first real file; delete then.

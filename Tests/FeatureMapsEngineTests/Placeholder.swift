@@ -1,0 +1,2 @@
+import XCTest
+// Placeholder until this test target gets its first real test; delete then.
