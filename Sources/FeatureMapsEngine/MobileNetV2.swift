@@ -1,0 +1,84 @@
+// MobileNetV2 with weights checked against the architecture, ready to run.
+// Channel counts come from the stored shapes, so every Keras width (alpha) loads, with or
+// without the classification top; every other shape is then checked against that architecture.
+
+/// A Keras convolution (no bias) followed by its BatchNormalization layer.
+struct ConvBN: Sendable {
+    let kernel: [Float]
+    let bn: BatchNormAffine
+}
+
+struct BlockWeights: Sendable {
+    let spec: BlockSpec
+    let expand: ConvBN?
+    let depthwise: ConvBN
+    let project: ConvBN
+}
+
+public struct MobileNetV2: Sendable {
+    public let architecture: MobileNetV2Architecture
+    let stem: ConvBN
+    let blocks: [BlockWeights]
+    let head: ConvBN
+    let dense: (kernel: [Float], bias: [Float])?
+
+    /// Checks `weights` (every layer, every shape, every value finite) and prepares them.
+    public init(weights: KerasWeights) throws {
+        func array(_ layer: String, _ weight: String) throws -> WeightArray {
+            guard let l = weights.layers[layer] else {
+                throw EngineError.missingLayer(layer, found: weights.layerOrder)
+            }
+            guard let w = l[weight] else {
+                throw EngineError.missingWeight(layer: layer, weight: weight, found: l.keys.sorted())
+            }
+            return w
+        }
+        func lastDim(_ layer: String, _ weight: String) throws -> Int { try array(layer, weight).shape.last ?? 0 }
+
+        let prefixes = MobileNetV2Architecture.blockTable.indices.map { $0 == 0 ? "expanded_conv_" : "block_\($0)_" }
+        let arch = MobileNetV2Architecture(
+            stemChannels: try lastDim("Conv1", "kernel"),
+            blockOutputs: try prefixes.map { try lastDim($0 + "project", "kernel") },
+            headChannels: try lastDim("Conv_1", "kernel"),
+            classes: weights.layers["predictions"] == nil ? nil : try lastDim("predictions", "bias"))
+
+        var checked: [String: [String: [Float]]] = [:]
+        for (layer, weight, shape) in arch.weightShapes {
+            let w = try array(layer, weight)
+            guard w.shape == shape else {
+                throw EngineError.shapeMismatch(layer: layer, weight: weight, expected: shape, found: w.shape)
+            }
+            if let bad = w.values.firstIndex(where: { !$0.isFinite }) {
+                throw EngineError.nonFiniteWeight(layer: layer, weight: weight, index: bad)
+            }
+            checked[layer, default: [:]][weight] = w.values
+        }
+        func convBN(_ conv: String, _ bn: String, kernel: String = "kernel") -> ConvBN {
+            let b = checked[bn]!
+            return ConvBN(kernel: checked[conv]![kernel]!, bn: BatchNormAffine(
+                gamma: b["gamma"]!, beta: b["beta"]!, mean: b["moving_mean"]!, variance: b["moving_variance"]!,
+                epsilon: MobileNetV2Architecture.batchNormEpsilon))
+        }
+        architecture = arch
+        stem = convBN("Conv1", "bn_Conv1")
+        blocks = arch.blocks.map { s in
+            BlockWeights(
+                spec: s,
+                expand: s.hasExpand ? convBN(s.prefix + "expand", s.prefix + "expand_BN") : nil,
+                depthwise: convBN(s.prefix + "depthwise", s.prefix + "depthwise_BN", kernel: "depthwise_kernel"),
+                project: convBN(s.prefix + "project", s.prefix + "project_BN"))
+        }
+        head = convBN("Conv_1", "Conv_1_bn")
+        dense = arch.classes == nil ? nil : (checked["predictions"]!["kernel"]!, checked["predictions"]!["bias"]!)
+    }
+
+    /// The Keras layers for an input of the given size, in model order.
+    public func layers(height: Int, width: Int) -> [LayerInfo] {
+        architecture.layers(height: height, width: width)
+    }
+
+    /// Number of parameters, as Keras's `model.count_params()`.
+    public var parameterCount: Int {
+        architecture.layers(height: 32, width: 32).reduce(0) { $0 + $1.parameters }
+    }
+}

@@ -1,0 +1,139 @@
+import CHDF5
+
+// The only file that calls the HDF5 C library. Every call's return code is checked on the spot
+// and becomes an `HDF5Error`; each wrapper names the C function it calls. Read-only.
+
+public enum HDF5Error: Error, Equatable, Sendable {
+    /// `H5Fopen` failed: not an HDF5 file, truncated, or unreadable.
+    case openFailed(path: String)
+    /// A call failed on an object: (C function, object path).
+    case callFailed(function: String, object: String)
+    case notFound(object: String)
+    case unsupportedType(object: String, detail: String)
+}
+
+/// Closes an HDF5 identifier with the matching H5?close when it goes out of scope.
+final class HDF5Handle {
+    let id: hid_t
+    private let close: (hid_t) -> herr_t
+
+    init(_ id: hid_t, function: String, object: String, close: @escaping (hid_t) -> herr_t) throws {
+        guard id >= 0 else { throw HDF5Error.callFailed(function: function, object: object) }
+        self.id = id
+        self.close = close
+    }
+
+    deinit { _ = close(id) }
+}
+
+/// A read-only HDF5 file.
+public final class HDF5File {
+    let handle: HDF5Handle
+    public let path: String
+
+    /// HDF5 prints its error stack to stderr by default; turned off once, before the first call.
+    private static let silenceErrorStack: Void = { _ = H5Eset_auto2(chdf5_e_default(), nil, nil) }()
+
+    /// Opens `path` read-only (`H5Fopen`).
+    public init(path: String) throws {
+        _ = Self.silenceErrorStack
+        self.path = path
+        let id = H5Fopen(path, chdf5_acc_rdonly(), chdf5_p_default())
+        guard id >= 0 else { throw HDF5Error.openFailed(path: path) }
+        handle = try HDF5Handle(id, function: "H5Fopen", object: path, close: H5Fclose)
+    }
+
+    /// True when an attribute `name` exists on the object at `object` ("/" for the root) (`H5Aexists_by_name`).
+    public func hasAttribute(_ name: String, on object: String) throws -> Bool {
+        let r = H5Aexists_by_name(handle.id, object, name, chdf5_p_default())
+        guard r >= 0 else { throw HDF5Error.callFailed(function: "H5Aexists_by_name", object: "\(object)@\(name)") }
+        return r > 0
+    }
+
+    /// True when a link `path` exists (`H5Lexists`, checked one path component at a time).
+    public func exists(_ path: String) -> Bool {
+        var prefix = ""
+        for part in path.split(separator: "/") {
+            prefix += (prefix.isEmpty ? "" : "/") + part
+            if H5Lexists(handle.id, prefix, chdf5_p_default()) <= 0 { return false }
+        }
+        return true
+    }
+
+    /// A string or string-array attribute, fixed- or variable-length (`H5Aopen_by_name`, `H5Aread`).
+    public func stringArrayAttribute(_ name: String, on object: String) throws -> [String] {
+        let where_ = "\(object)@\(name)"
+        let attr = try HDF5Handle(H5Aopen_by_name(handle.id, object, name, chdf5_p_default(), chdf5_p_default()),
+                                  function: "H5Aopen_by_name", object: where_, close: H5Aclose)
+        let type = try HDF5Handle(H5Aget_type(attr.id), function: "H5Aget_type", object: where_, close: H5Tclose)
+        guard H5Tget_class(type.id) == H5T_STRING else {
+            throw HDF5Error.unsupportedType(object: where_, detail: "not a string attribute")
+        }
+        let space = try HDF5Handle(H5Aget_space(attr.id), function: "H5Aget_space", object: where_, close: H5Sclose)
+        let count = Int(H5Sget_simple_extent_npoints(space.id))
+        guard count >= 0 else { throw HDF5Error.callFailed(function: "H5Sget_simple_extent_npoints", object: where_) }
+        if count == 0 { return [] }
+        let variable = H5Tis_variable_str(type.id)
+        guard variable >= 0 else { throw HDF5Error.callFailed(function: "H5Tis_variable_str", object: where_) }
+        if variable > 0 {
+            let memType = try HDF5Handle(H5Tcopy(chdf5_c_s1()), function: "H5Tcopy", object: where_, close: H5Tclose)
+            guard H5Tset_size(memType.id, chdf5_variable()) >= 0 else {
+                throw HDF5Error.callFailed(function: "H5Tset_size", object: where_)
+            }
+            var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+            guard H5Aread(attr.id, memType.id, &pointers) >= 0 else {
+                throw HDF5Error.callFailed(function: "H5Aread", object: where_)
+            }
+            defer { _ = H5Dvlen_reclaim(memType.id, space.id, chdf5_p_default(), &pointers) }
+            return pointers.map { $0.map { String(cString: $0) } ?? "" }
+        }
+        let size = H5Tget_size(type.id)
+        guard size > 0 else { throw HDF5Error.callFailed(function: "H5Tget_size", object: where_) }
+        var bytes = [UInt8](repeating: 0, count: size * count)
+        guard H5Aread(attr.id, type.id, &bytes) >= 0 else { throw HDF5Error.callFailed(function: "H5Aread", object: where_) }
+        return (0..<count).map { i in
+            let slice = bytes[(i * size)..<((i + 1) * size)]
+            let end = slice.firstIndex(of: 0) ?? slice.endIndex  // NUL-padded (or space-padded, trimmed below)
+            return String(decoding: slice[slice.startIndex..<end], as: UTF8.self)
+                .trimmingTrailingSpaces()
+        }
+    }
+
+    /// Shape and float32 values of the dataset at `path`, converted by HDF5 from any
+    /// stored float type (`H5Dopen2`, `H5Dget_space`, `H5Dread` with H5T_NATIVE_FLOAT).
+    public func floatDataset(_ path: String) throws -> (shape: [Int], values: [Float]) {
+        guard exists(path) else { throw HDF5Error.notFound(object: path) }
+        let ds = try HDF5Handle(H5Dopen2(handle.id, path, chdf5_p_default()), function: "H5Dopen2", object: path, close: H5Dclose)
+        let type = try HDF5Handle(H5Dget_type(ds.id), function: "H5Dget_type", object: path, close: H5Tclose)
+        let cls = H5Tget_class(type.id)
+        guard cls == H5T_FLOAT || cls == H5T_INTEGER else {
+            throw HDF5Error.unsupportedType(object: path, detail: "not a numeric dataset")
+        }
+        let space = try HDF5Handle(H5Dget_space(ds.id), function: "H5Dget_space", object: path, close: H5Sclose)
+        let rank = Int(H5Sget_simple_extent_ndims(space.id))
+        guard rank >= 0, rank <= 8 else { throw HDF5Error.callFailed(function: "H5Sget_simple_extent_ndims", object: path) }
+        var dims = [hsize_t](repeating: 0, count: max(rank, 1))
+        guard H5Sget_simple_extent_dims(space.id, &dims, nil) >= 0 else {
+            throw HDF5Error.callFailed(function: "H5Sget_simple_extent_dims", object: path)
+        }
+        let shape = dims.prefix(rank).map { Int($0) }
+        let count = shape.reduce(1, *)
+        guard count <= 1 << 28 else { throw HDF5Error.unsupportedType(object: path, detail: "dataset too large (\(shape))") }
+        var values = [Float](repeating: 0, count: count)
+        if count > 0 {
+            let r = values.withUnsafeMutableBytes {
+                H5Dread(ds.id, chdf5_native_float(), chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), $0.baseAddress)
+            }
+            guard r >= 0 else { throw HDF5Error.callFailed(function: "H5Dread", object: path) }
+        }
+        return (shape, values)
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import FeatureMapsEngine
+
+/// A MobileNetV2 loaded from a Keras weights file.
+public struct LoadedWeights: Sendable {
+    public let path: String
+    public let model: MobileNetV2
+    /// Values stored in the file (every weight of every listed layer).
+    public let storedParameters: Int
+}
+
+public enum WeightsLoader {
+    /// Opens, reads and checks a Keras MobileNetV2 weights file. Every failure names the file.
+    public static func load(path: String) throws -> LoadedWeights {
+        try checkReadableFile(path)
+        let file: HDF5File
+        do { file = try HDF5File(path: path) } catch { throw WeightsError.notHDF5(path: path) }
+        let weights: KerasWeights
+        do {
+            weights = try KerasWeightsFile.read(file)
+        } catch let e as HDF5Error {
+            throw WeightsError.hdf5(path: path, e)
+        }
+        do {
+            return LoadedWeights(path: path, model: try MobileNetV2(weights: weights), storedParameters: weights.parameterCount)
+        } catch let e as EngineError {
+            throw WeightsError.architecture(path: path, e)
+        }
+    }
+
+    /// Turns the common file-system mistakes into clear errors before HDF5 sees the path.
+    static func checkReadableFile(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw WeightsError.notFound(path: path)
+        }
+        if isDirectory.boolValue { throw WeightsError.isDirectory(path: path) }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw WeightsError.unreadable(path: path) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        if size == 0 { throw WeightsError.empty(path: path) }
+    }
+}
