@@ -1,2 +1,0 @@
-// Placeholder until the JPEG shim lands; delete then.
-#include "cjpeg.h"
