@@ -47,8 +47,8 @@ let package = Package(
         .testTarget(name: "FeatureMapsEngineTests", dependencies: ["FeatureMapsEngine"]),
         .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine"]),
         .testTarget(name: "FeatureMapsImagesTests", dependencies: ["FeatureMapsImages"]),
-        .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages"]),
-        .testTarget(name: "FeatureMapsTests", dependencies: ["FeatureMaps"]),
-        .testTarget(name: "CLITests", dependencies: ["FeatureMaps"]),
+        .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages", "FeatureMapsEngine"]),
+        .testTarget(name: "FeatureMapsTests", dependencies: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
+        .testTarget(name: "CLITests", dependencies: ["featuremaps", "FeatureMaps", "FeatureMapsImages"]),
     ]
 )

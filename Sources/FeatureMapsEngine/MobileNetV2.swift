@@ -28,7 +28,8 @@ public struct MobileNetV2: Sendable {
             guard let l = weights.layers[layer] else {
                 throw EngineError.missingLayer(layer, found: weights.layerOrder)
             }
-            guard let w = l[weight] else {
+            // Keras 3's legacy writer names the depthwise variable "kernel"; Keras 2 files say "depthwise_kernel".
+            guard let w = l[weight] ?? (weight == "depthwise_kernel" ? l["kernel"] : nil) else {
                 throw EngineError.missingWeight(layer: layer, weight: weight, found: l.keys.sorted())
             }
             return w

@@ -65,14 +65,15 @@ public final class HDF5File {
         let where_ = "\(object)@\(name)"
         let attr = try HDF5Handle(H5Aopen_by_name(handle.id, object, name, chdf5_p_default(), chdf5_p_default()),
                                   function: "H5Aopen_by_name", object: where_, close: H5Aclose)
+        let space = try HDF5Handle(H5Aget_space(attr.id), function: "H5Aget_space", object: where_, close: H5Sclose)
+        let count = Int(H5Sget_simple_extent_npoints(space.id))
+        guard count >= 0 else { throw HDF5Error.callFailed(function: "H5Sget_simple_extent_npoints", object: where_) }
+        // Keras writes the weight_names of a weightless layer as an empty float64 array: empty is empty.
+        if count == 0 { return [] }
         let type = try HDF5Handle(H5Aget_type(attr.id), function: "H5Aget_type", object: where_, close: H5Tclose)
         guard H5Tget_class(type.id) == H5T_STRING else {
             throw HDF5Error.unsupportedType(object: where_, detail: "not a string attribute")
         }
-        let space = try HDF5Handle(H5Aget_space(attr.id), function: "H5Aget_space", object: where_, close: H5Sclose)
-        let count = Int(H5Sget_simple_extent_npoints(space.id))
-        guard count >= 0 else { throw HDF5Error.callFailed(function: "H5Sget_simple_extent_npoints", object: where_) }
-        if count == 0 { return [] }
         let variable = H5Tis_variable_str(type.id)
         guard variable >= 0 else { throw HDF5Error.callFailed(function: "H5Tis_variable_str", object: where_) }
         if variable > 0 {

@@ -10,6 +10,11 @@ public enum WeightsSource: String, Sendable {
 public struct WeightsLocation: Sendable, Equatable {
     public let path: String
     public let source: WeightsSource
+
+    public init(path: String, source: WeightsSource) {
+        self.path = path
+        self.source = source
+    }
 }
 
 /// Finds the weights file: `--weights PATH`, else `$FEATUREMAPS_WEIGHTS`, else Keras's cache

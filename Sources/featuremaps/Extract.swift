@@ -1,0 +1,43 @@
+import ArgumentParser
+import FeatureMaps
+
+struct Extract: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the activations of layers as NumPy .npy files (float32, H x W x C).",
+        discussion: "One file per image and layer: DIR/<image stem>_<layer>.npy; each written path is printed.")
+
+    @OptionGroup var weightsOptions: WeightsOptions
+    @OptionGroup var inputOptions: InputOptions
+
+    @Option(name: .long, help: ArgumentHelp("Comma-separated layer names (Keras names or block_N_conv1).", valueName: "L1,L2"))
+    var layers: String
+
+    @Option(name: .long, help: ArgumentHelp("Directory for the .npy files (created if missing).", valueName: "dir"))
+    var out: String = "."
+
+    @Argument(help: ArgumentHelp("JPEG or PNG images.", valueName: "image"))
+    var images: [String]
+
+    func validate() throws {
+        guard !images.isEmpty else { throw ValidationError("give at least one image") }
+        guard !parseLayerList(layers).isEmpty else { throw ValidationError("--layers needs at least one layer name") }
+    }
+
+    func run() throws {
+        try Report.running {
+            let session = try Session.open(weightsFlag: weightsOptions.weights, inputSize: inputOptions.inputSize)
+            let resolved = try session.resolve(layers: parseLayerList(layers))
+            Report.aliases(resolved)
+            try AtomicFile.prepareDirectory(out)
+            return try Report.forEach(images) { path in
+                let image = try session.prepare(imageAt: path)
+                let outputs = try session.activations(image, layers: resolved)
+                for layer in resolved {
+                    let file = OutputPaths.file(directory: out, stem: image.stem, layer: layer.requested, extension: "npy")
+                    try AtomicFile.write(NPY.encode(outputs[layer.layer.name]!), to: file)
+                    Report.output(file)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct FeatureMapsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "featuremaps",
+        abstract: "See what MobileNetV2 sees: classify photos and look at the activations of any layer.",
+        discussion: """
+            Weights: --weights FILE, else $FEATUREMAPS_WEIGHTS, else Keras's cache \
+            ($KERAS_HOME/models or ~/.keras/models)/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5.
+            Exit status: 0 success, 2 some inputs failed (the others were processed), 64 usage, \
+            65 an input image could not be read, 66 weights missing or invalid, 73 output not written.
+            """,
+        subcommands: [Classify.self, Layers.self, Extract.self])
+}

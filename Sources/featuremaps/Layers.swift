@@ -1,0 +1,91 @@
+import ArgumentParser
+import FeatureMaps
+import FeatureMapsEngine
+import FeatureMapsWeights
+
+struct Layers: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List every layer with its kind, output shape, parameters and alias, like Keras's model.summary().",
+        discussion: "Channel counts come from the weights file; with --alpha, from Keras's architecture for that width (no file needed).")
+
+    @OptionGroup var weightsOptions: WeightsOptions
+
+    @Option(name: .long, help: ArgumentHelp("Show the architecture of this width (0.35, 0.5, 0.75, 1.0, 1.3, 1.4) without reading weights.", valueName: "alpha"))
+    var alpha: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Input size N (N x N pixels).", valueName: "N"))
+    var inputSize: Int = 224
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard (32...2048).contains(inputSize) else {
+            throw ValidationError("--input-size \(inputSize) is out of range: use 32 to 2048 (MobileNetV2 needs at least 32)")
+        }
+        if let alpha, !MobileNetV2Architecture.publishedAlphas.contains(alpha) {
+            throw ValidationError("--alpha \(alpha) is not a Keras MobileNetV2 width: use 0.35, 0.5, 0.75, 1.0, 1.3 or 1.4")
+        }
+        if alpha != nil && weightsOptions.weights != nil {
+            throw ValidationError("give either --alpha or --weights, not both")
+        }
+    }
+
+    func run() throws {
+        try Report.running {
+            let architecture: MobileNetV2Architecture
+            if let alpha {
+                architecture = MobileNetV2Architecture(alpha: alpha)
+            } else {
+                let location = try WeightsLocator.locate(flag: weightsOptions.weights)
+                architecture = try WeightsLoader.load(path: location.path).model.architecture
+            }
+            let layers = architecture.layers(height: inputSize, width: inputSize)
+            Report.output(json ? LayersOutput.json(layers, architecture).encoded(pretty: true) : LayersOutput.table(layers, architecture))
+            return .success
+        }
+    }
+}
+
+enum LayersOutput {
+    static func table(_ layers: [LayerInfo], _ a: MobileNetV2Architecture) -> String {
+        let nameWidth = max(28, (layers.map(\.name.count).max() ?? 0) + 2)
+        func row(_ cols: [String], _ widths: [Int]) -> String {
+            zip(cols, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined().trimmingTrailing()
+        }
+        let widths = [nameWidth, 24, 16, 11, 20]
+        var lines = [row(["Layer", "Kind", "Output shape", "Params", "Alias"], widths),
+                     String(repeating: "-", count: widths.reduce(0, +))]
+        for l in layers {
+            lines.append(row([l.name, l.kind.rawValue, l.shape.description, String(l.parameters), l.alias ?? ""], widths))
+        }
+        let total = layers.reduce(0) { $0 + $1.parameters }
+        let width = a.alpha.map { "alpha \($0)" } ?? "custom width"
+        lines.append(String(repeating: "-", count: widths.reduce(0, +)))
+        lines.append("\(layers.count) layers, \(total) parameters (MobileNetV2, \(width), "
+                     + (a.classes.map { "\($0) classes" } ?? "no top") + ")")
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ layers: [LayerInfo], _ a: MobileNetV2Architecture) -> JSONValue {
+        .object([
+            ("alpha", a.alpha.map { .double($0) } ?? .null),
+            ("classes", a.classes.map { .int($0) } ?? .null),
+            ("layers", .array(layers.map { l in
+                .object([
+                    ("name", .string(l.name)), ("kind", .string(l.kind.rawValue)),
+                    ("shape", .array([l.shape.height, l.shape.width, l.shape.channels].map { .int($0) })),
+                    ("parameters", .int(l.parameters)), ("alias", l.alias.map { .string($0) } ?? .null),
+                ])
+            })),
+        ])
+    }
+}
+
+extension String {
+    func trimmingTrailing() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}

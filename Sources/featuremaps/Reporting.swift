@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import FeatureMaps
+import FeatureMapsEngine
+import FeatureMapsImages
+import FeatureMapsRender
+import FeatureMapsWeights
+
+/// The documented exit statuses (README, "Exit status").
+enum Status: Int32 {
+    case success = 0
+    case partialFailure = 2
+    case usage = 64
+    case inputImage = 65
+    case weights = 66
+    case output = 73
+    case internalError = 1
+
+    /// Which kind of failure an error is.
+    init(for error: Error) {
+        switch error {
+        case let e as ImageError:
+            switch e {
+            case .invalidTextKey, .invalidTextValue, .encodeFailed: self = .output
+            default: self = .inputImage
+            }
+        case is WeightsError: self = .weights
+        case is OutputError: self = .output
+        case is LayerLookupError, is ValidationError, is RenderError: self = .usage
+        case let e as EngineError:
+            if case .noClassificationTop = e { self = .weights } else { self = .usage }
+        default: self = .internalError
+        }
+    }
+}
+
+enum Report {
+    /// One line on stderr: "featuremaps: <message>".
+    static func error(_ error: Error) {
+        warn(message(for: error))
+    }
+
+    static func message(for error: Error) -> String {
+        if let e = error as? LocalizedError, let d = e.errorDescription { return d }
+        return String(describing: error)
+    }
+
+    static func warn(_ line: String) {
+        FileHandle.standardError.write(Data(("featuremaps: " + line + "\n").utf8))
+    }
+
+    static func note(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static func output(_ line: String) {
+        print(line)
+    }
+
+    /// Runs a command body; an error ends it with its one-line message and its exit status.
+    static func running(_ body: () throws -> Status) throws {
+        let status: Status
+        do {
+            status = try body()
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            Report.error(error)
+            throw ExitCode(Status(for: error).rawValue)
+        }
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
+
+    /// Processes each input; a failing one is reported and the rest still run.
+    /// Success when all succeed; the failure's own status when all fail; partial otherwise.
+    static func forEach(_ inputs: [String], _ body: (String) throws -> Void) throws -> Status {
+        var failures: [Status] = []
+        for input in inputs {
+            do {
+                try body(input)
+            } catch let e as OutputError {
+                throw e  // the output directory is shared: no point in trying the next input
+            } catch {
+                Report.error(error)
+                failures.append(Status(for: error))
+            }
+        }
+        if failures.isEmpty { return .success }
+        if failures.count == inputs.count { return failures[0] }
+        return .partialFailure
+    }
+
+    /// Says once on stderr what each alias stands for: "block_1_conv1 = block_1_expand_relu (112x112x96)".
+    static func aliases(_ layers: [ResolvedLayer]) {
+        for l in layers where l.isAlias {
+            note("\(l.requested) = \(l.layer.name) (\(l.layer.shape))")
+        }
+    }
+}
