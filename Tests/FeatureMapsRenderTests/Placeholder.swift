@@ -1,2 +1,0 @@
-import XCTest
-// Placeholder until this test target gets its first real test; delete then.
