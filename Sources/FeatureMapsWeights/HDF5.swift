@@ -81,6 +81,10 @@ public final class HDF5File {
             guard H5Tset_size(memType.id, chdf5_variable()) >= 0 else {
                 throw HDF5Error.callFailed(function: "H5Tset_size", object: where_)
             }
+            // HDF5 does not convert between character sets: read UTF-8 (h5py's default for str) as UTF-8.
+            guard H5Tset_cset(memType.id, H5Tget_cset(type.id)) >= 0 else {
+                throw HDF5Error.callFailed(function: "H5Tset_cset", object: where_)
+            }
             var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
             guard H5Aread(attr.id, memType.id, &pointers) >= 0 else {
                 throw HDF5Error.callFailed(function: "H5Aread", object: where_)
