@@ -31,7 +31,8 @@ extension MobileNetV2 {
     /// Runs the network on a preprocessed HxWx3 input (see `Preprocess`) and returns the outputs of
     /// the layers named in `capture` (Keras names), each with the shape `layers(height:width:)` gives.
     /// Layers after the deepest requested one are not computed.
-    public func run(_ input: Tensor, capture: Set<String>) throws -> [String: Tensor] {
+    /// `stages`, when given, is told the end of each stage (for timing).
+    public func run(_ input: Tensor, capture: Set<String>, stages: StageObserver? = nil) throws -> [String: Tensor] {
         guard input.channels == 3 else {
             throw EngineError.inputShapeMismatch(expected: "HxWx3", found: input.shape.description)
         }
@@ -50,19 +51,24 @@ extension MobileNetV2 {
 
         var x = Kernels.stemConv(input, kernel: stem.kernel, outChannels: architecture.stemChannels)
         convBatchNorm(&x, stem.bn, names: ("Conv1", "bn_Conv1", "Conv1_relu"), &rec)
+        stages?("stem")
         for block in blocks {
             if rec.finished { return rec.outputs }
             x = runBlock(block, x, &rec)
+            stages?("block_\(block.spec.id)")
         }
         if rec.finished { return rec.outputs }
         x = Kernels.pointwiseConv(x, kernel: head.kernel, outChannels: architecture.headChannels)
         convBatchNorm(&x, head.bn, names: ("Conv_1", "Conv_1_bn", "out_relu"), &rec)
+        stages?("head")
         if rec.finished { return rec.outputs }
         guard let dense else { return rec.outputs }
         let pooled = Kernels.globalAveragePool(x)
         rec.emit(MobileNetV2Architecture.poolingLayerName, pooled)
-        if rec.finished { return rec.outputs }
-        rec.emit("predictions", Kernels.softmax(Kernels.dense(pooled, kernel: dense.kernel, bias: dense.bias)))
+        if !rec.finished {
+            rec.emit("predictions", Kernels.softmax(Kernels.dense(pooled, kernel: dense.kernel, bias: dense.bias)))
+        }
+        stages?("classifier")
         return rec.outputs
     }
 
