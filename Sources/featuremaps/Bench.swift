@@ -21,6 +21,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Untimed passes before the timed ones.")
     var warmup = 5
 
+    @Option(name: .long, help: "Threads of the forward pass (1 to 64).")
+    var threads = 1
+
     @Option(name: .long, help: ArgumentHelp("Stop after the deepest of these layers (default: predictions, or out_relu without a top).", valueName: "L1,L2"))
     var layers: String?
 
@@ -32,6 +35,7 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs \(runs) must be at least 1") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads \(threads) is out of range: use 1 to 64") }
         guard warmup >= 0 else { throw ValidationError("--warmup \(warmup) must be 0 or more") }
         if let layers, parseLayerList(layers).isEmpty { throw ValidationError("--layers needs at least one layer name") }
     }
@@ -43,7 +47,7 @@ struct Bench: ParsableCommand {
             let resolved = try session.resolve(layers: layers.map(parseLayerList) ?? [last])
             let prepared = try image.map { try session.prepare(imageAt: $0) }
                 ?? session.prepare(BuiltInImage.notebookTestImage(), path: BuiltInImage.name)
-            let options = BenchmarkOptions(runs: runs, warmup: warmup, layers: resolved.map(\.layer.name))
+            let options = BenchmarkOptions(runs: runs, warmup: warmup, threads: threads, layers: resolved.map(\.layer.name))
             var report = try Benchmark.run(session, image: prepared, options: options)
             report.weightsLoad = try Benchmark.weightsLoad(path: session.location.path, runs: 5)
             Report.output(json ? report.json.encoded(pretty: true) : BenchOutput.table(report))

@@ -1,30 +1,38 @@
 import COpenBLAS
 
 // The only file that calls OpenBLAS. CBLAS functions return nothing; their contracts
-// (dimensions, leading dimensions) are checked here before each call.
+// (dimensions, leading dimensions) are checked here before each call, with checks that stay in
+// -Ounchecked builds.
 
 enum BLAS {
     /// OpenBLAS's own threads spin while idle and slow everything else; the engine runs them
-    /// single-threaded (results are then also independent of the machine's core count).
+    /// single-threaded and parallelises with its own pool (results are then also independent of
+    /// the machine's core count).
     static let singleThreaded: Void = { openblas_set_num_threads(1) }()
 
-    /// C[M x N] = A[M x K] * B[K x N] + beta * C, all row-major and dense (calls `cblas_sgemm`).
+    /// C[M x N] = A[M x K] * B[K x N] + beta * C, row-major with leading dimensions lda, ldb, ldc
+    /// (calls `cblas_sgemm`).
     static func gemm(
         m: Int, n: Int, k: Int,
-        a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, beta: Float = 0
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
     ) {
-        precondition(m > 0 && n > 0 && k > 0, "gemm dimensions must be positive")
-        precondition(m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max), "gemm too large for blasint")
+        guard m > 0, n > 0, k > 0, lda >= k, ldb >= n, ldc >= n,
+              m <= Int(Int32.max), lda <= Int(Int32.max), ldb <= Int(Int32.max), ldc <= Int(Int32.max) else {
+            fatalError("gemm: bad dimensions m \(m) n \(n) k \(k) lda \(lda) ldb \(ldb) ldc \(ldc)")
+        }
         _ = singleThreaded
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k),
-                    1, a, blasint(k), b, blasint(n), beta, c, blasint(n))
+                    1, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
 
     /// y[N] = x[K] * B[K x N] + beta * y, B row-major (calls `cblas_sgemv` on B transposed).
     static func gemvRowVector(
         n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, beta: Float
     ) {
-        precondition(n > 0 && k > 0, "gemv dimensions must be positive")
+        guard n > 0, k > 0, n <= Int(Int32.max), k <= Int(Int32.max) else {
+            fatalError("gemv: bad dimensions n \(n) k \(k)")
+        }
         _ = singleThreaded
         cblas_sgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(n), 1, b, blasint(n), x, 1, beta, y, 1)
     }

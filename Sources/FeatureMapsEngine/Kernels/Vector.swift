@@ -1,0 +1,73 @@
+// The 8-lane float vector the kernels use (one AVX2 register), and the per-element operations
+// every path shares, written once so that a fused kernel and the separate layer passes give
+// bit-identical values: BatchNorm's affine is x * scale + shift (a multiply, then an add, never a
+// fused multiply-add), ReLU6 is a compare-and-replace clamp that keeps NaN.
+
+typealias Vec = SIMD8<Float>
+
+/// A contract check that stays in every build mode (`precondition` vanishes under -Ounchecked).
+@inline(__always) func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
+}
+
+// Eight scalar loads (stores) that LLVM merges into one unaligned vector load (store): the
+// standard library's `loadUnaligned(as:)` is not inlined here and costs a call per vector.
+@inline(__always) func loadVec(_ p: UnsafePointer<Float>) -> Vec {
+    Vec(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
+}
+
+@inline(__always) func storeVec(_ v: Vec, _ p: UnsafeMutablePointer<Float>) {
+    p[0] = v[0]; p[1] = v[1]; p[2] = v[2]; p[3] = v[3]
+    p[4] = v[4]; p[5] = v[5]; p[6] = v[6]; p[7] = v[7]
+}
+
+/// Keras `ReLU(6.0)` on 8 lanes: x < 0 -> 0, x > 6 -> 6, otherwise x (NaN stays NaN).
+@inline(__always) func relu6(_ v: Vec) -> Vec {
+    v.replacing(with: 0, where: v .< 0).replacing(with: 6, where: v .> 6)
+}
+
+/// The same clamp on one value.
+@inline(__always) func relu6(_ x: Float) -> Float {
+    x < 0 ? 0 : (x > 6 ? 6 : x)
+}
+
+/// An output treatment applied right after a kernel writes a block (while it is in cache):
+/// y = x * scale[c] + shift[c] (BatchNorm), then + residual (Keras `Add`), then ReLU6, each optional.
+struct Epilogue {
+    var scale: UnsafePointer<Float>?
+    var shift: UnsafePointer<Float>?
+    var residual: UnsafePointer<Float>?
+    var relu6 = false
+
+    static let none = Epilogue()
+    var isNone: Bool { scale == nil && residual == nil && !relu6 }
+
+    /// Applies the treatment to `rows` x `cols` values at `p` (row stride `ld`), whose channels start
+    /// at `channel0`; the residual, when set, has the same layout as `p`.
+    @inline(__always)
+    func apply(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ld: Int, channel0: Int) {
+        if isNone { return }
+        let vecCols = cols & ~7
+        for r in 0..<rows {
+            let row = p + (r &* ld)
+            let res = residual.map { $0 + (r &* ld) }
+            var j = 0
+            while j < vecCols {
+                var v = loadVec(row + j)
+                if let scale, let shift { v = v * loadVec(scale + (channel0 &+ j)) + loadVec(shift + (channel0 &+ j)) }
+                if let res { v = v + loadVec(res + j) }
+                if relu6 { v = FeatureMapsEngine.relu6(v) }
+                storeVec(v, row + j)
+                j &+= 8
+            }
+            while j < cols {
+                var x = row[j]
+                if let scale, let shift { x = x * scale[channel0 &+ j] + shift[channel0 &+ j] }
+                if let res { x = x + res[j] }
+                if relu6 { x = FeatureMapsEngine.relu6(x) }
+                row[j] = x
+                j &+= 1
+            }
+        }
+    }
+}
