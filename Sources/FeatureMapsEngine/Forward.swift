@@ -68,17 +68,15 @@ extension ForwardPass {
 
         let oh = MobileNetV2Architecture.halved(input.height), ow = MobileNetV2Architecture.halved(input.width)
         input.data.withUnsafeBufferPointer { src in
-            Kernels.stemColumns(pool, input: src.baseAddress!, h: input.height, w: input.width, cin: 3, columns: ws.columns.pointer)
+            Kernels.stemColumns(pool, input: src.baseAddress!, h: input.height, w: input.width, cin: 3, columns: ws.depthwise.pointer)
         }
-        var x = FeatureMap(ws.a.pointer, oh, ow, arch.stemChannels)
-        convBN(ws.columns.pointer, pixels: x.pixels, k: 27, model.stem, out: x,
+        var x = FeatureMap(ws.expanded.pointer, oh, ow, arch.stemChannels)
+        convBN(ws.depthwise.pointer, pixels: x.pixels, k: 27, model.stem, out: x,
                ConvNames(conv: "Conv1", bn: "bn_Conv1", relu: "Conv1_relu"), residual: nil, &rec)
         stages?("stem")
-        var spare = ws.b.pointer
         for block in model.blocks {
             if rec.finished { return rec.outputs }
-            let y = runBlock(block, x, into: spare, ws, &rec)
-            (x, spare) = (y, x.pointer)
+            x = runBlock(block, x, into: x.pointer == ws.a.pointer ? ws.b.pointer : ws.a.pointer, ws, &rec)
             stages?("block_\(block.spec.id)")
         }
         if rec.finished { return rec.outputs }
