@@ -25,14 +25,16 @@ def convert(weights, size, folder):
     import keras
     model = keras.applications.MobileNetV2(input_shape=(size, size, 3), weights=None)
     model.load_weights(weights)
-    spec = [tf.TensorSpec((1, size, size, 3), tf.float32, name="input")]
-    fn = tf.function(lambda x: model(x, training=False), input_signature=spec)
-    concrete = fn.get_concrete_function()
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([concrete], model)
+    # TFLite from a SavedModel export (converting the Keras 3 model's concrete function directly
+    # gives a model that outputs NaN with this TensorFlow); ONNX from the same function by tf2onnx.
+    saved = os.path.join(folder, "saved_model")
+    model.export(saved, format="tf_saved_model", verbose=False)
     tflite_path = os.path.join(folder, "mobilenet_v2.tflite")
     with open(tflite_path, "wb") as f:
-        f.write(converter.convert())
+        f.write(tf.lite.TFLiteConverter.from_saved_model(saved).convert())
     import tf2onnx
+    spec = [tf.TensorSpec((1, size, size, 3), tf.float32, name="input")]
+    fn = tf.function(lambda x: model(x, training=False), input_signature=spec)
     onnx_path = os.path.join(folder, "mobilenet_v2.onnx")
     tf2onnx.convert.from_function(fn, input_signature=spec, opset=17, output_path=onnx_path)
     return tflite_path, onnx_path

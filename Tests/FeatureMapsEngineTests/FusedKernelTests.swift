@@ -109,3 +109,39 @@ final class FusedKernelTests: XCTestCase {
         }
     }
 }
+
+/// The small-K GEMM against its twin, OpenBLAS, on every K it takes and on odd row and column counts.
+final class SmallGEMMTests: XCTestCase {
+    func testSmallGEMMMatchesOpenBLAS() {
+        var rng = SplitMix64(seed: 13)
+        for k in [1, 3, 16, 17, 24, 27, 32] {
+            for (m, n) in [(1, 8), (5, 16), (7, 24), (13, 17), (33, 40), (64, 96)] {
+                let a = rng.floats(m * k), b = rng.floats(k * n), residual = rng.floats(m * n)
+                let scale = rng.floats(n), shift = rng.floats(n)
+                var blas = [Float](repeating: 0, count: m * n), small = blas, tiled = blas
+                scale.withUnsafeBufferPointer { sc in
+                    shift.withUnsafeBufferPointer { sh in
+                        residual.withUnsafeBufferPointer { r in
+                            let e = Epilogue(scale: sc.baseAddress, shift: sh.baseAddress, residual: r.baseAddress, relu6: true)
+                            BLAS.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &blas, ldc: n)
+                            blas.withUnsafeMutableBufferPointer { e.apply($0.baseAddress!, rows: m, cols: n, ld: n, channel0: 0) }
+                            Kernels.smallGEMM(a: a, k: k, b: b, n: n, c: &small, rows: 0..<m, cols: 0..<n, epilogue: e)
+                            // The same outputs computed as two row blocks and two column blocks.
+                            tiled.withUnsafeMutableBufferPointer { c in
+                                for rows in [0..<(m / 2), (m / 2)..<m] {
+                                    for cols in [0..<(n / 2), (n / 2)..<n] {
+                                        Kernels.smallGEMM(a: a, k: k, b: b, n: n, c: c.baseAddress!, rows: rows, cols: cols, epilogue: e)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                let what = "small GEMM m \(m) n \(n) k \(k)"
+                assertClose(Tensor(height: m, width: 1, channels: n, data: small), Tensor(height: m, width: 1, channels: n, data: blas),
+                            what)
+                XCTAssertEqual(small, tiled, "\(what): tiling changed a value")
+            }
+        }
+    }
+}

@@ -36,8 +36,13 @@ extension Kernels {
         c: UnsafeMutablePointer<Float>, epilogue: Epilogue
     ) {
         let tasks = GEMMTasks(m: m, n: n)
+        let small = prefersSmallGEMM(k: k, n: n)
         pool.parallelFor(tasks.count) { t in
             let (rows, cols) = tasks.block(t)
+            if small {
+                smallGEMM(a: a, k: k, b: b, n: n, c: c, rows: rows, cols: cols, epilogue: epilogue)
+                return
+            }
             let out = c + rows.lowerBound * n + cols.lowerBound
             BLAS.gemm(m: rows.count, n: cols.count, k: k, a: a + rows.lowerBound * k, lda: k,
                       b: b + cols.lowerBound, ldb: n, c: out, ldc: n)
