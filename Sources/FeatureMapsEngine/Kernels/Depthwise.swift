@@ -57,10 +57,12 @@ extension Kernels {
             var ox = 0
             while ox < s.ow {
                 if interior && ox >= xLo && ox + 4 <= xHi {
-                    if s.stride == 1 {
-                        tile(s, oy, ox, pair, 1, input, kernel, output, e)
-                    } else {
-                        tile(s, oy, ox, pair, 2, input, kernel, output, e)
+                    // Literal arguments, so each of the four inlined copies has no branch on them.
+                    switch (s.stride, pair) {
+                    case (1, true): tile(s, oy, ox, true, 1, input, kernel, output, e)
+                    case (1, false): tile(s, oy, ox, false, 1, input, kernel, output, e)
+                    case (_, true): tile(s, oy, ox, true, 2, input, kernel, output, e)
+                    default: tile(s, oy, ox, false, 2, input, kernel, output, e)
                     }
                     ox += 4
                 } else {
@@ -137,20 +139,19 @@ extension Kernels {
     ) {
         let c = s.c
         let dst = output + (oy * s.ow + ox) * c
+        let y0 = oy * s.stride - s.padTop, x0 = ox * s.stride - s.padLeft
+        let ky0 = max(0, -y0), ky1 = max(ky0, min(3, s.h - y0)), kx0 = max(0, -x0), kx1 = max(kx0, min(3, s.w - x0))
         var ch = 0
-        while ch + 8 <= c {
+        while ch &+ 8 <= c {
             var acc = Vec()
-            for ky in 0..<3 {
-                let iy = oy * s.stride + ky - s.padTop
-                if iy < 0 || iy >= s.h { continue }
-                for kx in 0..<3 {
-                    let ix = ox * s.stride + kx - s.padLeft
-                    if ix < 0 || ix >= s.w { continue }
-                    acc = acc.addingProduct(loadVec(input + (iy * s.w + ix) * c + ch), loadVec(kernel + (ky * 3 + kx) * c + ch))
+            for ky in ky0..<ky1 {
+                for kx in kx0..<kx1 {
+                    let src = input + (((y0 &+ ky) &* s.w &+ x0 &+ kx) &* c &+ ch)
+                    acc = acc.addingProduct(loadVec(src), loadVec(kernel + ((ky &* 3 &+ kx) &* c &+ ch)))
                 }
             }
             finish(acc, dst + ch, ch, e)
-            ch += 8
+            ch &+= 8
         }
         pixelTail(s, oy, ox, from: ch, input, kernel, output, e)
     }
