@@ -96,15 +96,15 @@ extension Kernels {
                 for kx in 0..<3 {
                     let k = loadVec(kernel + ((ky &* 3 &+ kx) &* c &+ ch))
                     let o = kx &* c
-                    a0 = a0.addingProduct(loadVec(r0 + o), k)
-                    a1 = a1.addingProduct(loadVec(r0 + (o &+ step)), k)
-                    a2 = a2.addingProduct(loadVec(r0 + (o &+ 2 &* step)), k)
-                    a3 = a3.addingProduct(loadVec(r0 + (o &+ 3 &* step)), k)
+                    a0 = madd(a0, loadVec(r0 + o), k)
+                    a1 = madd(a1, loadVec(r0 + (o &+ step)), k)
+                    a2 = madd(a2, loadVec(r0 + (o &+ 2 &* step)), k)
+                    a3 = madd(a3, loadVec(r0 + (o &+ 3 &* step)), k)
                     if pair {
-                        b0 = b0.addingProduct(loadVec(r1 + o), k)
-                        b1 = b1.addingProduct(loadVec(r1 + (o &+ step)), k)
-                        b2 = b2.addingProduct(loadVec(r1 + (o &+ 2 &* step)), k)
-                        b3 = b3.addingProduct(loadVec(r1 + (o &+ 3 &* step)), k)
+                        b0 = madd(b0, loadVec(r1 + o), k)
+                        b1 = madd(b1, loadVec(r1 + (o &+ step)), k)
+                        b2 = madd(b2, loadVec(r1 + (o &+ 2 &* step)), k)
+                        b3 = madd(b3, loadVec(r1 + (o &+ 3 &* step)), k)
                     }
                 }
             }
@@ -147,7 +147,7 @@ extension Kernels {
             for ky in ky0..<ky1 {
                 for kx in kx0..<kx1 {
                     let src = input + (((y0 &+ ky) &* s.w &+ x0 &+ kx) &* c &+ ch)
-                    acc = acc.addingProduct(loadVec(src), loadVec(kernel + ((ky &* 3 &+ kx) &* c &+ ch)))
+                    acc = madd(acc, loadVec(src), loadVec(kernel + ((ky &* 3 &+ kx) &* c &+ ch)))
                 }
             }
             finish(acc, dst + ch, ch, e)
@@ -171,7 +171,7 @@ extension Kernels {
                 for kx in 0..<3 {
                     let ix = ox * s.stride + kx - s.padLeft
                     if ix < 0 || ix >= s.w { continue }
-                    acc = acc.addingProduct(input[(iy * s.w + ix) * c + ch], kernel[(ky * 3 + kx) * c + ch])
+                    acc = madd(acc, input[(iy * s.w + ix) * c + ch], kernel[(ky * 3 + kx) * c + ch])
                 }
             }
             if let scale = e.scale, let shift = e.shift { acc = acc * scale[ch] + shift[ch] }

@@ -30,13 +30,13 @@ extension Kernels {
                 var jj = j
                 if jj &+ 8 <= cols.upperBound {
                     var acc = Vec()
-                    for kk in 0..<k { acc = acc.addingProduct(Vec(repeating: a[r &* k &+ kk]), loadVec(b + (kk &* n &+ jj))) }
+                    for kk in 0..<k { acc = madd(acc, Vec(repeating: a[r &* k &+ kk]), loadVec(b + (kk &* n &+ jj))) }
                     finish(acc, c, r, jj, n, e)
                     jj &+= 8
                 }
                 while jj < cols.upperBound {
                     var acc: Float = 0
-                    for kk in 0..<k { acc = acc.addingProduct(a[r &* k &+ kk], b[kk &* n &+ jj]) }
+                    for kk in 0..<k { acc = madd(acc, a[r &* k &+ kk], b[kk &* n &+ jj]) }
                     c[r &* n &+ jj] = e.applied(acc, at: r &* n &+ jj, channel: jj)
                     jj &+= 1
                 }
@@ -56,10 +56,10 @@ extension Kernels {
         for kk in 0..<k {
             let b0 = loadVec(bp), b1 = loadVec(bp + 8)
             let x0 = Vec(repeating: a0[kk]), x1 = Vec(repeating: a1[kk]), x2 = Vec(repeating: a2[kk]), x3 = Vec(repeating: a3[kk])
-            c00 = c00.addingProduct(x0, b0); c01 = c01.addingProduct(x0, b1)
-            c10 = c10.addingProduct(x1, b0); c11 = c11.addingProduct(x1, b1)
-            c20 = c20.addingProduct(x2, b0); c21 = c21.addingProduct(x2, b1)
-            c30 = c30.addingProduct(x3, b0); c31 = c31.addingProduct(x3, b1)
+            c00 = madd(c00, x0, b0); c01 = madd(c01, x0, b1)
+            c10 = madd(c10, x1, b0); c11 = madd(c11, x1, b1)
+            c20 = madd(c20, x2, b0); c21 = madd(c21, x2, b1)
+            c30 = madd(c30, x3, b0); c31 = madd(c31, x3, b1)
             bp += n
         }
         finish(c00, c, i, j, n, e); finish(c01, c, i, j &+ 8, n, e)
@@ -78,7 +78,7 @@ extension Kernels {
         var bp = b + j
         for kk in 0..<k {
             let x = Vec(repeating: a0[kk])
-            c0 = c0.addingProduct(x, loadVec(bp)); c1 = c1.addingProduct(x, loadVec(bp + 8))
+            c0 = madd(c0, x, loadVec(bp)); c1 = madd(c1, x, loadVec(bp + 8))
             bp += n
         }
         finish(c0, c, i, j, n, e); finish(c1, c, i, j &+ 8, n, e)

@@ -21,6 +21,26 @@ typealias Vec = SIMD8<Float>
     p[4] = v[4]; p[5] = v[5]; p[6] = v[6]; p[7] = v[7]
 }
 
+/// acc + a * b. Normally one fused multiply-add (one rounding): the release build targets CPUs
+/// with FMA (Scripts/build-release). Built with `-Xswiftc -DFEATUREMAPS_NO_FMA` for CPUs without
+/// FMA, a multiply then an add (two roundings; results differ in the last bits, not in speed), since
+/// an FMA the CPU lacks becomes a call to `fmaf`, 20-50 times slower.
+@inline(__always) func madd(_ acc: Vec, _ a: Vec, _ b: Vec) -> Vec {
+    #if FEATUREMAPS_NO_FMA
+    return acc + a * b
+    #else
+    return acc.addingProduct(a, b)
+    #endif
+}
+
+@inline(__always) func madd(_ acc: Float, _ a: Float, _ b: Float) -> Float {
+    #if FEATUREMAPS_NO_FMA
+    return acc + a * b
+    #else
+    return acc.addingProduct(a, b)
+    #endif
+}
+
 /// Keras `ReLU(6.0)` on 8 lanes: x < 0 -> 0, x > 6 -> 6, otherwise x (NaN stays NaN).
 @inline(__always) func relu6(_ v: Vec) -> Vec {
     v.replacing(with: 0, where: v .< 0).replacing(with: 6, where: v .> 6)
