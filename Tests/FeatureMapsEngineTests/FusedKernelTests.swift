@@ -47,11 +47,12 @@ final class FusedKernelTests: XCTestCase {
         }
     }
 
-    /// Many tasks per layer: 40x40 (M = 1600) with wide outputs, and 7x7 with 320 outputs (split by columns).
+    /// Several tasks per layer: 40x40 (M = 1600, split by rows), and 7x7 with 320 outputs (split by columns).
     func testPointwiseWithBatchNormResidualAndReLU6MatchesReference() {
         var rng = SplitMix64(seed: 12)
         let shapes: [(h: Int, w: Int, cin: Int, cout: Int)] = [
             (1, 1, 3, 8), (5, 7, 17, 17), (40, 40, 8, 96), (40, 40, 24, 24), (7, 7, 17, 320), (3, 5, 64, 100),
+            (40, 40, 40, 64), (7, 7, 48, 320),  // OpenBLAS (K > 32) with several row blocks, and with column blocks
         ]
         for (h, w, cin, cout) in shapes {
             let x = rng.tensor(h, w, cin), k = rng.floats(cin * cout)

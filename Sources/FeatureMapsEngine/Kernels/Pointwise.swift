@@ -1,9 +1,10 @@
 // Pointwise (1x1) convolution and the 3x3 stride-2 stem, both as GEMMs split into tasks.
 
-/// How one GEMM of M x N outputs (reduction length K) is split into tasks: blocks of rows (about
-/// 64 K outputs each, so a block stays in cache for its epilogue), and, when that leaves fewer than
-/// 4 blocks, columns too. The split depends only on the shape, never on the thread count, so every
-/// output is computed by the same BLAS call whatever the number of threads. K is never split.
+/// How one GEMM of M x N outputs (reduction length K) is split into tasks: equal blocks of rows
+/// (a multiple of 16, about 64 K outputs each, so a block stays in cache for its epilogue), and,
+/// when that leaves one block, two blocks of columns (so two threads share the 7x7 layers). The
+/// split depends only on the shape, never on the thread count, so every output is computed by the
+/// same call whatever the number of threads. K is never split.
 struct GEMMTasks: Equatable {
     let m: Int, n: Int
     let rowsPerTask: Int, colsPerTask: Int
@@ -12,9 +13,11 @@ struct GEMMTasks: Equatable {
     init(m: Int, n: Int) {
         self.m = m
         self.n = n
-        rowsPerTask = min(m, max(16, (65_536 / n) / 16 * 16))
+        let target = max(16, 65_536 / n)
+        let wanted = max(1, (m + target / 2) / target)
+        rowsPerTask = min(m, ((m + wanted - 1) / wanted + 15) / 16 * 16)
         rowTasks = (m + rowsPerTask - 1) / rowsPerTask
-        colsPerTask = rowTasks < 4 && n >= 64 ? max(32, ((n + 3) / 4 + 15) / 16 * 16) : n
+        colsPerTask = rowTasks == 1 && n >= 64 ? max(32, ((n + 1) / 2 + 15) / 16 * 16) : n
         colTasks = (n + colsPerTask - 1) / colsPerTask
     }
 
