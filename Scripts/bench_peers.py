@@ -5,7 +5,8 @@ into a float32 TFLite model (TFLiteConverter, no quantization) and an ONNX model
 that both agree with featuremaps' own predictions, then times, for each thread count, rounds of
 `--runs` passes of each engine in turn (TFLite, ONNX Runtime, featuremaps via `featuremaps bench
 --json`), alternating so that the machine's load changes touch all three alike. Prints medians and
-minimums over all rounds, and featuremaps / peer ratios.
+minimums over all rounds, and featuremaps / peer ratios. On an AVX-512 CPU, featuremaps is also
+timed with OPENBLAS_CORETYPE=SkylakeX (OpenBLAS's AVX-512 kernels; see has_avx512).
 """
 import argparse
 import json
@@ -82,11 +83,21 @@ def time_peer(engine, x, runs):
     return samples
 
 
-def time_featuremaps(binary, weights, image, threads, runs):
+def time_featuremaps(binary, weights, image, threads, runs, coretype=None):
+    env = dict(os.environ)
+    if coretype:
+        env["OPENBLAS_CORETYPE"] = coretype
     out = subprocess.run([binary, "bench", "--json", "--weights", weights, "--threads", str(threads),
                           "--runs", str(runs), "--warmup", "5", image],
-                         check=True, capture_output=True, text=True).stdout
+                         check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out)["samples_ms"]
+
+
+def has_avx512():
+    """Debian's OpenBLAS 0.3.21 runs its Haswell (AVX2) kernels on CPUs it does not know, such as
+    AMD Zen 4/5; on an AVX-512 CPU featuremaps is also timed with OpenBLAS's SkylakeX kernels."""
+    with open("/proc/cpuinfo") as f:
+        return any(line.startswith("flags") and " avx512f" in line for line in f)
 
 
 def main():
@@ -124,19 +135,30 @@ def main():
                 time_peer(peer, x, 10)  # warm-up
             samples = {peer.name: [] for peer in peers}
             samples["featuremaps"] = []
+            avx512 = has_avx512()
+            if avx512:
+                samples["featuremaps, OPENBLAS_CORETYPE=SkylakeX"] = []
             for _ in range(args.rounds):
                 for peer in peers:
                     samples[peer.name] += time_peer(peer, x, args.runs)
                 samples["featuremaps"] += time_featuremaps(args.binary, args.weights, args.image, threads, args.runs)
+                if avx512:
+                    samples["featuremaps, OPENBLAS_CORETYPE=SkylakeX"] += time_featuremaps(
+                        args.binary, args.weights, args.image, threads, args.runs, coretype="SkylakeX")
             ours_med = statistics.median(samples["featuremaps"])
             ours_min = min(samples["featuremaps"])
             print(f"\n{threads} thread(s), {args.rounds} alternating rounds of {args.runs} passes "
                   f"(load {' '.join(open('/proc/loadavg').read().split()[:3])})")
-            print(f"{'engine':16} {'median ms':>10} {'min ms':>8}   featuremaps/peer (median, min)")
+            print(f"{'engine':40} {'median ms':>10} {'min ms':>8}   featuremaps/peer (median, min)")
             for name, s in samples.items():
                 med, low = statistics.median(s), min(s)
-                ratio = "" if name == "featuremaps" else f"   {ours_med / med:.2f}x, {ours_min / low:.2f}x"
-                print(f"{name:16} {med:10.3f} {low:8.3f}{ratio}")
+                ratio = "" if name.startswith("featuremaps") else f"   {ours_med / med:.2f}x, {ours_min / low:.2f}x"
+                print(f"{name:40} {med:10.3f} {low:8.3f}{ratio}")
+            if avx512:
+                alt = samples["featuremaps, OPENBLAS_CORETYPE=SkylakeX"]
+                print(f"with OPENBLAS_CORETYPE=SkylakeX: featuremaps/TFLite-XNNPACK "
+                      f"{statistics.median(alt) / statistics.median(samples['TFLite-XNNPACK']):.2f}x (median), "
+                      f"{min(alt) / min(samples['TFLite-XNNPACK']):.2f}x (min)")
 
 
 if __name__ == "__main__":
