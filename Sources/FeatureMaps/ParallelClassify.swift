@@ -33,8 +33,9 @@ extension Session {
         try pass.run(image.tensor, capture: Set(layers.map(\.layer.name)))
     }
 
-    /// The machine's cores: how many threads the commands use by default.
-    public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    /// How many threads the commands use: the machine's cores, at most 8 (a layer has at most 18
+    /// tasks, and each image worker holds its own 8 MB of buffers).
+    public static var defaultThreads: Int { min(8, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 }
 
 /// Hands out indices 0..<count once each and collects one result per index.
