@@ -52,8 +52,9 @@ extension Kernels {
         let (xLo, xHi, yLo, yHi) = (s.xLo, s.xHi, s.yLo, s.yHi)
         var oy = rows.lowerBound
         while oy < rows.upperBound {
-            let pair = oy + 1 < rows.upperBound
-            let interior = oy >= yLo && oy + (pair ? 1 : 0) < yHi
+            // Border rows one at a time; interior rows in pairs, a last one alone.
+            let interior = oy >= yLo && oy < yHi
+            let pair = interior && oy + 1 < min(rows.upperBound, yHi)
             var ox = 0
             while ox < s.ow {
                 if interior && ox >= xLo && ox + 4 <= xHi {
