@@ -11,6 +11,7 @@ public final class ForwardPass {
 
     public init(model: MobileNetV2, threads: Int = 1) {
         require(threads >= 1, "a forward pass needs at least one thread")
+        _ = BLAS.singleThreaded
         self.model = model
         pool = ThreadPool(threads: threads)
     }

@@ -1,14 +1,25 @@
 import COpenBLAS
+import Foundation
 
 // The only file that calls OpenBLAS. CBLAS functions return nothing; their contracts
 // (dimensions, leading dimensions) are checked here before each call, with checks that stay in
 // -Ounchecked builds.
 
 enum BLAS {
-    /// OpenBLAS's own threads spin while idle and slow everything else; the engine runs them
+    /// OpenBLAS's own threads spin while idle and slow everything else; the engine runs OpenBLAS
     /// single-threaded and parallelises with its own pool (results are then also independent of
-    /// the machine's core count).
-    static let singleThreaded: Void = { openblas_set_num_threads(1) }()
+    /// the machine's core count). OpenBLAS also starts its worker threads when it loads, and each
+    /// polls with `sched_yield` for about 0.1 s before it sleeps: a core taken from a short command
+    /// (measured: up to 12 % of a 40-image `classify`). With one thread they are never used, so they
+    /// are stopped with `blas_thread_shutdown_`, which OpenBLAS exports (its fork handler uses it) but
+    /// does not declare: looked up at run time, so an OpenBLAS without it still links and runs. It
+    /// returns 0 and cannot fail in a way that matters here (at worst the threads keep polling).
+    static let singleThreaded: Void = {
+        openblas_set_num_threads(1)
+        if let shutdown = dlsym(nil, "blas_thread_shutdown_") {
+            _ = unsafeBitCast(shutdown, to: (@convention(c) () -> Int32).self)()
+        }
+    }()
 
     /// C[M x N] = A[M x K] * B[K x N] + beta * C, row-major with leading dimensions lda, ldb, ldc
     /// (calls `cblas_sgemm`).
