@@ -5,8 +5,8 @@ into a float32 TFLite model (TFLiteConverter, no quantization) and an ONNX model
 that both agree with featuremaps' own predictions, then times, for each thread count, rounds of
 `--runs` passes of each engine in turn (TFLite, ONNX Runtime, featuremaps via `featuremaps bench
 --json`), alternating so that the machine's load changes touch all three alike. Prints medians and
-minimums over all rounds, and featuremaps / peer ratios. On an AVX-512 CPU, featuremaps is also
-timed with OPENBLAS_CORETYPE=SkylakeX (OpenBLAS's AVX-512 kernels; see has_avx512).
+minimums over all rounds, and featuremaps / peer ratios. When OPENBLAS_CORETYPE is set in the
+environment (it overrides OpenBLAS's own choice of kernels), featuremaps is also timed without it.
 """
 import argparse
 import json
@@ -83,21 +83,16 @@ def time_peer(engine, x, runs):
     return samples
 
 
-def time_featuremaps(binary, weights, image, threads, runs, coretype=None):
+def time_featuremaps(binary, weights, image, threads, runs, unset_coretype=False):
+    """Per-pass milliseconds from `featuremaps bench --json`, and the OpenBLAS kernels it ran."""
     env = dict(os.environ)
-    if coretype:
-        env["OPENBLAS_CORETYPE"] = coretype
+    if unset_coretype:
+        env.pop("OPENBLAS_CORETYPE", None)
     out = subprocess.run([binary, "bench", "--json", "--weights", weights, "--threads", str(threads),
                           "--runs", str(runs), "--warmup", "5", image],
                          check=True, capture_output=True, text=True, env=env).stdout
-    return json.loads(out)["samples_ms"]
-
-
-def has_avx512():
-    """Debian's OpenBLAS 0.3.21 runs its Haswell (AVX2) kernels on CPUs it does not know, such as
-    AMD Zen 4/5; on an AVX-512 CPU featuremaps is also timed with OpenBLAS's SkylakeX kernels."""
-    with open("/proc/cpuinfo") as f:
-        return any(line.startswith("flags") and " avx512f" in line for line in f)
+    report = json.loads(out)
+    return report["samples_ms"], report["openblas_kernels"]
 
 
 def main():
@@ -135,30 +130,35 @@ def main():
                 time_peer(peer, x, 10)  # warm-up
             samples = {peer.name: [] for peer in peers}
             samples["featuremaps"] = []
-            avx512 = has_avx512()
-            if avx512:
-                samples["featuremaps, OPENBLAS_CORETYPE=SkylakeX"] = []
+            # An OPENBLAS_CORETYPE in the environment overrides OpenBLAS's own choice of kernels
+            # (this workplace sets Haswell): featuremaps is timed both ways.
+            other = "featuremaps, OPENBLAS_CORETYPE unset"
+            if "OPENBLAS_CORETYPE" in os.environ:
+                samples[other] = []
+            kernels = {}
             for _ in range(args.rounds):
                 for peer in peers:
                     samples[peer.name] += time_peer(peer, x, args.runs)
-                samples["featuremaps"] += time_featuremaps(args.binary, args.weights, args.image, threads, args.runs)
-                if avx512:
-                    samples["featuremaps, OPENBLAS_CORETYPE=SkylakeX"] += time_featuremaps(
-                        args.binary, args.weights, args.image, threads, args.runs, coretype="SkylakeX")
+                ms, kernels["featuremaps"] = time_featuremaps(args.binary, args.weights, args.image, threads, args.runs)
+                samples["featuremaps"] += ms
+                if other in samples:
+                    ms, kernels[other] = time_featuremaps(args.binary, args.weights, args.image, threads, args.runs,
+                                                          unset_coretype=True)
+                    samples[other] += ms
             ours_med = statistics.median(samples["featuremaps"])
             ours_min = min(samples["featuremaps"])
             print(f"\n{threads} thread(s), {args.rounds} alternating rounds of {args.runs} passes "
                   f"(load {' '.join(open('/proc/loadavg').read().split()[:3])})")
-            print(f"{'engine':40} {'median ms':>10} {'min ms':>8}   featuremaps/peer (median, min)")
+            print(f"{'engine (OpenBLAS kernels)':52} {'median ms':>10} {'min ms':>8}   featuremaps/peer (median, min)")
+            xnn = samples["TFLite-XNNPACK"]
             for name, s in samples.items():
                 med, low = statistics.median(s), min(s)
-                ratio = "" if name.startswith("featuremaps") else f"   {ours_med / med:.2f}x, {ours_min / low:.2f}x"
-                print(f"{name:40} {med:10.3f} {low:8.3f}{ratio}")
-            if avx512:
-                alt = samples["featuremaps, OPENBLAS_CORETYPE=SkylakeX"]
-                print(f"with OPENBLAS_CORETYPE=SkylakeX: featuremaps/TFLite-XNNPACK "
-                      f"{statistics.median(alt) / statistics.median(samples['TFLite-XNNPACK']):.2f}x (median), "
-                      f"{min(alt) / min(samples['TFLite-XNNPACK']):.2f}x (min)")
+                label = f"{name} ({kernels[name]})" if name in kernels else name
+                if name.startswith("featuremaps"):
+                    ratio = f"   vs XNNPACK {med / statistics.median(xnn):.2f}x, {low / min(xnn):.2f}x"
+                else:
+                    ratio = f"   {ours_med / med:.2f}x, {ours_min / low:.2f}x"
+                print(f"{label:52} {med:10.3f} {low:8.3f}{ratio}")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,8 @@ public struct BenchmarkReport: Sendable {
     public let samples: [Double]
     /// Peak resident memory of the whole process so far (weights, buffers, libraries).
     public let peakResidentBytes: Int
+    /// The kernel family OpenBLAS ran ("Haswell", "SkylakeX", ...).
+    public let blasKernels: String
     /// Time to read and check the weights file (`Benchmark.weightsLoad`), when measured.
     public var weightsLoad: TimingSummary?
 
@@ -104,7 +106,8 @@ public enum Benchmark {
         }
         return BenchmarkReport(
             inputSize: image.tensor.height, threads: options.threads, runs: options.runs, stopLayer: stop,
-            stages: stages, total: TimingSummary(milliseconds: totals), samples: totals, peakResidentBytes: ProcessMemory.peakResidentBytes())
+            stages: stages, total: TimingSummary(milliseconds: totals), samples: totals,
+            peakResidentBytes: ProcessMemory.peakResidentBytes(), blasKernels: ForwardPass.blasKernels)
     }
 }
 
@@ -145,6 +148,7 @@ extension BenchmarkReport {
         func ms(_ v: Double) -> JSONValue { .double((v * 1000).rounded() / 1000) }
         return .object([
             ("input_size", .int(inputSize)), ("threads", .int(threads)), ("runs", .int(runs)),
+            ("openblas_kernels", .string(blasKernels)),
             ("stop_layer", .string(stopLayer)), ("multiply_adds", .int(multiplyAdds)),
             ("median_ms", ms(total.median)), ("min_ms", ms(total.minimum)), ("max_ms", ms(total.maximum)),
             ("gflops", .double((gflopsAtMedian * 100).rounded() / 100)),

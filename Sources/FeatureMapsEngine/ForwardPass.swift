@@ -11,12 +11,18 @@ public final class ForwardPass {
 
     public init(model: MobileNetV2, threads: Int = 1) {
         require(threads >= 1, "a forward pass needs at least one thread")
-        _ = BLAS.singleThreaded
+        _ = BLAS.configured
         self.model = model
         pool = ThreadPool(threads: threads)
     }
 
     public var threads: Int { pool.threads }
+
+    /// The kernel family OpenBLAS runs for the engine's GEMMs ("Haswell", "SkylakeX", ...).
+    public static var blasKernels: String {
+        _ = BLAS.configured
+        return BLAS.coreName
+    }
 
     func workspace(height: Int, width: Int) -> Workspace {
         if let w = workspace, w.height == height, w.width == width { return w }

@@ -59,7 +59,8 @@ struct Bench: ParsableCommand {
 enum BenchOutput {
     static func table(_ r: BenchmarkReport) -> String {
         func ms(_ v: Double) -> String { String(format: "%8.3f", v) }
-        var lines = ["forward pass \(r.inputSize)x\(r.inputSize), \(r.threads) thread(s), \(r.runs) runs, stops after \(r.stopLayer)",
+        var lines = ["forward pass \(r.inputSize)x\(r.inputSize), \(r.threads) thread(s), \(r.runs) runs, stops after \(r.stopLayer), "
+                     + "OpenBLAS \(r.blasKernels) kernels",
                      "stage          M mult-adds   median ms   min ms   max ms   GFLOP/s"]
         for s in r.stages {
             let gflops = s.timing.median > 0 ? 2 * Double(s.multiplyAdds) / (s.timing.median * 1e6) : 0

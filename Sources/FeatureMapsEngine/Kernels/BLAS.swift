@@ -6,20 +6,27 @@ import Foundation
 // -Ounchecked builds.
 
 enum BLAS {
-    /// OpenBLAS's own threads spin while idle and slow everything else; the engine runs OpenBLAS
-    /// single-threaded and parallelises with its own pool (results are then also independent of
-    /// the machine's core count). OpenBLAS also starts its worker threads when it loads, and each
-    /// polls with `sched_yield` for about 0.1 s before it sleeps: a core taken from a short command
-    /// (measured: up to 12 % of a 40-image `classify`). With one thread they are never used, so they
-    /// are stopped with `blas_thread_shutdown_`, which OpenBLAS exports (its fork handler uses it) but
-    /// does not declare: looked up at run time, so an OpenBLAS without it still links and runs. It
-    /// returns 0 and cannot fail in a way that matters here (at worst the threads keep polling).
-    static let singleThreaded: Void = {
+    /// Called once, before the engine's first BLAS call (see `configure`).
+    static let configured: Void = configure()
+
+    /// Prepares OpenBLAS for the engine:
+    /// - One OpenBLAS thread: its own threads spin while idle and slow everything else; the engine
+    ///   parallelises with its own pool (results are then also independent of the core count).
+    /// - Its idle worker threads stopped: OpenBLAS starts them when it loads and each polls with
+    ///   `sched_yield` for about 0.1 s before it sleeps, a core taken from a short command (measured:
+    ///   up to 12 % of a 40-image `classify`). `blas_thread_shutdown_` stops them; OpenBLAS exports it
+    ///   (its fork handler uses it) but does not declare it, so it is looked up at run time and an
+    ///   OpenBLAS without it links and runs as before. Its return value carries nothing to act on.
+    /// The kernel family is OpenBLAS's choice (or the user's OPENBLAS_CORETYPE), see `coreName`.
+    private static func configure() {
         openblas_set_num_threads(1)
         if let shutdown = dlsym(nil, "blas_thread_shutdown_") {
             _ = unsafeBitCast(shutdown, to: (@convention(c) () -> Int32).self)()
         }
-    }()
+    }
+
+    /// The kernel family OpenBLAS runs, as it names it ("Haswell", "SkylakeX", ...).
+    static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
 
     /// C[M x N] = A[M x K] * B[K x N] + beta * C, row-major with leading dimensions lda, ldb, ldc
     /// (calls `cblas_sgemm`).
@@ -32,7 +39,7 @@ enum BLAS {
               m <= Int(Int32.max), lda <= Int(Int32.max), ldb <= Int(Int32.max), ldc <= Int(Int32.max) else {
             fatalError("gemm: bad dimensions m \(m) n \(n) k \(k) lda \(lda) ldb \(ldb) ldc \(ldc)")
         }
-        _ = singleThreaded
+        _ = configured
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k),
                     1, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
@@ -44,7 +51,7 @@ enum BLAS {
         guard n > 0, k > 0, n <= Int(Int32.max), k <= Int(Int32.max) else {
             fatalError("gemv: bad dimensions n \(n) k \(k)")
         }
-        _ = singleThreaded
+        _ = configured
         cblas_sgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(n), 1, b, blasint(n), x, 1, beta, y, 1)
     }
 }
