@@ -89,7 +89,7 @@ extension Kernels {
         let dst0 = output + (oy &* s.ow &+ ox) &* c
         let dst1 = dst0 + s.ow &* c
         var ch = 0
-        while ch &+ 8 <= c {
+        while ch &+ lanes <= c {
             var a0 = Vec(), a1 = Vec(), a2 = Vec(), a3 = Vec()
             var b0 = Vec(), b1 = Vec(), b2 = Vec(), b3 = Vec()
             for ky in 0..<3 {
@@ -115,7 +115,7 @@ extension Kernels {
                 finish(b0, dst1 + ch, ch, e); finish(b1, dst1 + (c &+ ch), ch, e)
                 finish(b2, dst1 + (2 &* c &+ ch), ch, e); finish(b3, dst1 + (3 &* c &+ ch), ch, e)
             }
-            ch &+= 8
+            ch &+= lanes
         }
         if ch < c {
             for q in 0..<4 {
@@ -143,7 +143,7 @@ extension Kernels {
         let y0 = oy * s.stride - s.padTop, x0 = ox * s.stride - s.padLeft
         let ky0 = max(0, -y0), ky1 = max(ky0, min(3, s.h - y0)), kx0 = max(0, -x0), kx1 = max(kx0, min(3, s.w - x0))
         var ch = 0
-        while ch &+ 8 <= c {
+        while ch &+ lanes <= c {
             var acc = Vec()
             for ky in ky0..<ky1 {
                 for kx in kx0..<kx1 {
@@ -152,7 +152,7 @@ extension Kernels {
                 }
             }
             finish(acc, dst + ch, ch, e)
-            ch &+= 8
+            ch &+= lanes
         }
         pixelTail(s, oy, ox, from: ch, input, kernel, output, e)
     }

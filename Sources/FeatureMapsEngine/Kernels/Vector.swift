@@ -3,15 +3,32 @@
 // bit-identical values: BatchNorm's affine is x * scale + shift (a multiply, then an add, never a
 // fused multiply-add), ReLU6 is a compare-and-replace clamp that keeps NaN.
 
+#if FEATUREMAPS_AVX512
+typealias Vec = SIMD16<Float>
+/// Lanes of `Vec`.
+let lanes = 16
+#else
 typealias Vec = SIMD8<Float>
+/// Lanes of `Vec`.
+let lanes = 8
+#endif
 
 /// A contract check that stays in every build mode (`precondition` vanishes under -Ounchecked).
 @inline(__always) func require(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError(message()) }
 }
 
-// Eight scalar loads (stores) that LLVM merges into one unaligned vector load (store): the
-// standard library's `loadUnaligned(as:)` is not inlined here and costs a call per vector.
+// Scalar loads (stores) that LLVM merges into one unaligned vector load (store): the standard
+// library's `loadUnaligned(as:)` is not inlined here and costs a call per vector.
+#if FEATUREMAPS_AVX512
+@inline(__always) func loadVec(_ p: UnsafePointer<Float>) -> Vec {
+    Vec(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15])
+}
+
+@inline(__always) func storeVec(_ v: Vec, _ p: UnsafeMutablePointer<Float>) {
+    for i in 0..<16 { p[i] = v[i] }
+}
+#else
 @inline(__always) func loadVec(_ p: UnsafePointer<Float>) -> Vec {
     Vec(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
 }
@@ -20,6 +37,7 @@ typealias Vec = SIMD8<Float>
     p[0] = v[0]; p[1] = v[1]; p[2] = v[2]; p[3] = v[3]
     p[4] = v[4]; p[5] = v[5]; p[6] = v[6]; p[7] = v[7]
 }
+#endif
 
 /// acc + a * b. Normally one fused multiply-add (one rounding): the release build targets CPUs
 /// with FMA (Scripts/build-release). Built with `-Xswiftc -DFEATUREMAPS_NO_FMA` for CPUs without
@@ -67,7 +85,7 @@ struct Epilogue {
     @inline(__always)
     func apply(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ld: Int, channel0: Int) {
         if isNone { return }
-        let vecCols = cols & ~7
+        let vecCols = cols - cols % lanes
         for r in 0..<rows {
             let row = p + (r &* ld)
             let res = residual.map { $0 + (r &* ld) }
@@ -78,7 +96,7 @@ struct Epilogue {
                 if let res { v = v + loadVec(res + j) }
                 if relu6 { v = FeatureMapsEngine.relu6(v) }
                 storeVec(v, row + j)
-                j &+= 8
+                j &+= lanes
             }
             while j < cols {
                 var x = row[j]
