@@ -17,7 +17,8 @@ extension ImageNet {
     /// - a name: case, spaces, "_" and "-" are ignored, and it must equal one lemma of exactly one
     ///   class ("egyptian_cat", "Tabby Cat"). A name several classes share (crane, panda, ...)
     ///   throws `ambiguousClass` listing them; a name none has throws `unknownClass` with up to five
-    ///   suggestions (lemmas containing the name first, then the closest spellings).
+    ///   suggestions (`suggestions(for:)`). Nothing is guessed: a near miss is an error that names
+    ///   the candidates.
     /// Names and WordNet ids need the 1000 ImageNet classes.
     public static func resolve(_ text: String, classes: Int) throws -> ClassChoice {
         let query = normalize(text)
@@ -44,15 +45,20 @@ extension ImageNet {
         c.lemmas.components(separatedBy: ", ").map(normalize)
     }
 
-    /// Up to `count` class indices for a name no lemma equals: classes with a lemma containing it
-    /// (in class order), then the classes whose closest lemma is fewest edits away.
+    /// Up to `count` class indices for a name no lemma equals: classes with a lemma holding it as
+    /// whole words ("cat" in "tabby cat"), then as part of a word ("cat" in "bullfrog, Rana
+    /// catesbeiana"), each in class order, then the classes whose closest lemma is fewest edits away.
     static func suggestions(for query: String, count: Int = 5) -> [Int] {
-        let containing = classes.filter { lemmas(of: $0).contains { $0.contains(query) } }.map(\.index)
-        if containing.count >= count { return Array(containing.prefix(count)) }
-        let target = Array(query.utf8)
-        let byDistance = classes.map { c in
-            (c.index, lemmas(of: c).map { editDistance(target, Array($0.utf8)) }.min() ?? Int.max)
-        }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.0)
-        return Array((containing + byDistance.filter { !containing.contains($0) }).prefix(count))
+        let words = classes.filter { lemmas(of: $0).contains { " \($0) ".contains(" \(query) ") } }.map(\.index)
+        let parts = classes.filter { lemmas(of: $0).contains { $0.contains(query) } }.map(\.index)
+        var picked = words + parts.filter { !words.contains($0) }
+        if picked.count < count {
+            let target = Array(query.utf8)
+            let byDistance = classes.map { c in
+                (c.index, lemmas(of: c).map { editDistance(target, Array($0.utf8)) }.min() ?? Int.max)
+            }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.0)
+            picked += byDistance.filter { !picked.contains($0) }
+        }
+        return Array(picked.prefix(count))
     }
 }

