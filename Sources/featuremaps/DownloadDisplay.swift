@@ -9,9 +9,11 @@ import FeatureMapsWeights
 final class DownloadDisplay: @unchecked Sendable {
     private let terminal: Bool
     private let lock = NSLock()
+    /// A line is on stderr without its newline (the bar, or the one-line form).
     private var lineOpen = false
     private var lastDraw = -1.0
-    private var received: Int64 = 0
+    /// The latest progress, drawn once more when a transfer fails between two redraws.
+    private var latest: (received: Int64, expected: Int64?, elapsed: Double)?
 
     init(terminal: Bool = isatty(STDERR_FILENO) == 1) {
         self.terminal = terminal
@@ -24,16 +26,17 @@ final class DownloadDisplay: @unchecked Sendable {
         case .started(let url, _, let temporary):
             InterruptCleanup.remove(onInterrupt: temporary)
             write(terminal ? "featuremaps: downloading \(url)\n" : "featuremaps: downloading \(url) ... ")
-            lineOpen = true
+            lineOpen = !terminal
         case .progress(let r, let expected, let elapsed):
-            received = r
+            latest = (r, expected, elapsed)
             guard terminal, elapsed - lastDraw >= 0.1 || r == expected else { return }
             lastDraw = elapsed
             write("\r\u{1B}[K" + Self.bar(received: r, expected: expected, elapsed: elapsed))
+            lineOpen = true
         case .transferred(let bytes, let elapsed):
-            received = bytes
             if terminal {
                 write("\r\u{1B}[K" + Self.bar(received: bytes, expected: bytes, elapsed: elapsed) + "\n")
+                lineOpen = false
             } else {
                 write("\(bytes) bytes (100%) in \(String(format: "%.1f", elapsed)) s, \(Self.rate(bytes, elapsed)); ")
             }
@@ -49,7 +52,11 @@ final class DownloadDisplay: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         InterruptCleanup.clear()
-        if lineOpen { write(terminal ? "\n" : "failed\n") }
+        if lineOpen && terminal, let latest {
+            write("\r\u{1B}[K" + Self.bar(received: latest.received, expected: latest.expected, elapsed: latest.elapsed) + "\n")
+        } else if lineOpen {
+            write("failed\n")
+        }
         lineOpen = false
     }
 

@@ -46,6 +46,9 @@ struct Render: ParsableCommand {
         guard !parseLayerList(layers).isEmpty else { throw ValidationError("--layers needs at least one layer name") }
         guard columns >= 1 else { throw ValidationError("--columns \(columns) must be at least 1") }
         if let channels, channels < 1 { throw ValidationError("--channels \(channels) must be at least 1") }
+        if let channels, channelList != nil {
+            throw ValidationError("give either --channels (\(channels)) or --channel-list, not both")
+        }
         _ = try selection()
     }
 

@@ -8,7 +8,8 @@ struct Weights: ParsableCommand {
             Without a weights file, featuremaps downloads Keras's own file into Keras's cache \
             ($KERAS_HOME/models or ~/.keras/models), verifies it and uses it; Keras then finds it too. \
             FEATUREMAPS_WEIGHTS_URL replaces the download's base URL; FEATUREMAPS_OFFLINE=1 or --offline \
-            forbids downloading; FEATUREMAPS_DOWNLOAD_TIMEOUT (seconds, default 30) bounds every wait.
+            forbids downloading; FEATUREMAPS_DOWNLOAD_TIMEOUT (whole seconds, default 30) bounds every \
+            wait; FEATUREMAPS_WEIGHTS_SHA256 is the SHA-256 the downloaded file must have.
             """,
         subcommands: [WeightsPath.self, WeightsInfo.self, WeightsFetch.self])
 }

@@ -167,6 +167,16 @@ final class DownloadCommandTests: XCTestCase {
         XCTAssert(screen.contains("] 100%  7.1 / 7.1 MB  "), screen)
         XCTAssert(screen.contains("featuremaps: verified and saved \(cache)/\(Self.fileName) (SHA-256 \(try sha256sum(CLI.fixtureWeights)))"),
                   screen)
+
+        // A failure: the bar is drawn once more where the bytes stopped (30 % of the file), then the error.
+        let (stallEnv, stallCache) = try setting(server, "stall", ["FEATUREMAPS_DOWNLOAD_TIMEOUT": "1"])
+        let failed = try CLI.run(["-c", "script -qec '\(CLI.binary) weights fetch --alpha 0.35' /dev/null 2>&1"],
+                                 environment: stallEnv, executable: "/bin/sh")
+        XCTAssertEqual(failed.status, 66, failed.stdout)
+        XCTAssert(failed.stdout.contains("\r\u{1B}[K  [########----------------------]  29%  2.1 / 7.1 MB  ")
+                  && failed.stdout.contains(" MB/s\r\nfeaturemaps: downloading \(server.baseURL("stall") + Self.fileName) failed: "
+                                            + "nothing arrived for 1 s"), failed.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: stallCache), [])
     }
 }
 
