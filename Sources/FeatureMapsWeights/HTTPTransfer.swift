@@ -22,7 +22,7 @@ public enum DownloadFailure: Error, Equatable, Sendable {
 }
 
 /// Bytes received so far and the total the server announced (nil when it did not).
-public typealias TransferProgress = (_ received: Int64, _ expected: Int64?) -> Void
+typealias TransferProgress = (_ received: Int64, _ expected: Int64?) -> Void
 
 enum HTTPTransfer {
     /// GETs `url` and writes its body to `fd`, passing each piece to `consume` (for hashing) and
