@@ -52,7 +52,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         try Report.running {
-            let session = try Session.open(weightsFlag: weightsOptions.weights, inputSize: inputOptions.inputSize)
+            let session = try weightsOptions.openSession(inputSize: inputOptions.inputSize)
             let resolved = try session.resolve(layers: [layer])[0]
             Report.aliases([resolved])
             var job = try ExplainJob(session: session, classChoice: try session.resolveClass(classQuery), layer: resolved,
