@@ -45,10 +45,12 @@ let package = Package(
             name: "featuremaps",
             dependencies: ["FeatureMaps", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "FeatureMapsEngineTests", dependencies: ["FeatureMapsEngine"]),
-        .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine"]),
+        // Test support: a local HTTP server (Tests/WeightsServer/weights_server.py) for the download tests.
+        .target(name: "WeightsServer", path: "Tests/WeightsServer", exclude: ["weights_server.py"]),
+        .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
         .testTarget(name: "FeatureMapsImagesTests", dependencies: ["FeatureMapsImages"]),
         .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages", "FeatureMapsEngine"]),
         .testTarget(name: "FeatureMapsTests", dependencies: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
-        .testTarget(name: "CLITests", dependencies: ["featuremaps", "FeatureMaps", "FeatureMapsImages"]),
+        .testTarget(name: "CLITests", dependencies: ["featuremaps", "FeatureMaps", "FeatureMapsImages", "FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
     ]
 )

@@ -26,12 +26,20 @@ public struct Session: Sendable {
     /// Images with more pixels than this are refused before decoding allocates them (Pillow's limit).
     public static let maxImagePixels = ImageDecoder.defaultMaxPixels
 
-    /// Finds (flag, environment, Keras cache) and loads the weights.
-    public static func open(weightsFlag: String?, inputSize: Int = 224,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Session {
-        let location = try WeightsLocator.locate(flag: weightsFlag, environment: environment)
-        let weights = try WeightsLoader.load(path: location.path)
-        return Session(weights: weights, location: location, inputSize: inputSize)
+    /// Finds (flag, environment, Keras cache) and loads the weights; when none is found, downloads
+    /// Keras's file for `variant` into the Keras cache first (unless `offline` or FEATUREMAPS_OFFLINE),
+    /// reporting to `progress` (see `WeightsLocator.plan`, `WeightsDownloader`).
+    public static func open(weightsFlag: String?, inputSize: Int = 224, variant: WeightsVariant = .standard,
+                            offline: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            progress: DownloadProgressHandler? = nil) throws -> Session {
+        switch try WeightsLocator.plan(flag: weightsFlag, variant: variant, offline: offline, environment: environment) {
+        case .use(let location):
+            return Session(weights: try WeightsLoader.load(path: location.path), location: location, inputSize: inputSize)
+        case .download(let url, let path):
+            let weights = try WeightsDownloader.download(variant, from: url, to: path,
+                                                         settings: try DownloadSettings(environment: environment), progress: progress)
+            return Session(weights: weights, location: WeightsLocation(path: path, source: .download), inputSize: inputSize)
+        }
     }
 
     public init(weights: LoadedWeights, location: WeightsLocation, inputSize: Int) {

@@ -13,6 +13,14 @@ public enum EngineError: Error, Equatable, Sendable {
     case inputShapeMismatch(expected: String, found: String)
     /// `predictions` was asked for, but the weights have no classification top (a `_no_top` file).
     case noClassificationTop
+    /// A class index outside 0..<classes.
+    case classOutOfRange(Int, classes: Int)
+    /// A class name no ImageNet label matches; `suggestions` are the closest "index label (wnid)" entries.
+    case unknownClass(String, suggestions: [String])
+    /// A class name several ImageNet classes share (e.g. "crane"); `candidates` as "index label (wnid)".
+    case ambiguousClass(String, candidates: [String])
+    /// A layer without a spatial map, which has no Grad-CAM (the pooled vector, `predictions`).
+    case notASpatialLayer(String)
 }
 
 extension EngineError: LocalizedError {
@@ -38,6 +46,17 @@ extension EngineError: LocalizedError {
         case .noClassificationTop:
             return "these weights have no classification top (a _no_top file): they cannot classify; "
                 + "use a file with the top, or look at layers up to out_relu"
+        case .classOutOfRange(let index, let classes):
+            return "class \(index) does not exist: the model has classes 0 to \(classes - 1); give an index in that range or a name"
+        case .unknownClass(let name, let suggestions):
+            let hint = suggestions.isEmpty ? "" : " Closest: " + suggestions.joined(separator: "; ") + "."
+            return "no ImageNet class is called '\(name)'.\(hint) Give a label, a WordNet id (n01818515) or an index (88)"
+        case .ambiguousClass(let name, let candidates):
+            return "'\(name)' names \(candidates.count) ImageNet classes: " + candidates.joined(separator: "; ")
+                + ". Give the WordNet id or the index instead"
+        case .notASpatialLayer(let name):
+            return "'\(name)' has no spatial map to explain; pick a layer before global_average_pooling2d, "
+                + "e.g. out_relu or block_13_expand_relu"
         }
     }
 }

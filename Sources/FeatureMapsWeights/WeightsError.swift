@@ -16,6 +16,21 @@ public enum WeightsError: Error, Equatable, Sendable {
     case architecture(path: String, EngineError)
     /// No file given and none in the places searched (in order).
     case noWeights(searched: [String])
+    /// Not in the Keras cache at `path`, and downloading is off; `why`: "--offline" or "FEATUREMAPS_OFFLINE=1".
+    case offline(path: String, why: String)
+    /// A width or resolution Keras publishes no weights for.
+    case unknownAlpha(String)
+    case unknownRows(Int)
+    /// An environment variable whose value cannot be used; `expected` says what would be.
+    case badSetting(name: String, value: String, expected: String)
+    /// The Keras cache directory cannot be created or written.
+    case cacheNotWritable(directory: String, reason: String)
+    /// The transfer from `url` failed; nothing was saved in `directory`.
+    case downloadFailed(url: String, DownloadFailure, directory: String)
+    /// The file from `url` arrived whole but is not the weights it should be; nothing was saved.
+    case downloadRejected(url: String, reason: String, directory: String)
+    /// The file from `url` has another SHA-256 than the one known for it; nothing was saved.
+    case checksumMismatch(url: String, expected: String, found: String, directory: String)
 }
 
 extension WeightsError: LocalizedError {
@@ -42,8 +57,83 @@ extension WeightsError: LocalizedError {
             return "no MobileNetV2 weights found (looked in: \(searched.joined(separator: ", "))); "
                 + "pass --weights FILE or set FEATUREMAPS_WEIGHTS, or put Keras's "
                 + "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5 into the Keras cache "
-                + "(python -c \"import keras; keras.applications.MobileNetV2()\" downloads it there)"
+                + "(featuremaps weights fetch downloads it there)"
+        case .offline(let path, let why):
+            let name = (path as NSString).lastPathComponent, directory = (path as NSString).deletingLastPathComponent
+            return "no weights at \(path) and downloading is off (\(why)); pass --weights FILE, set FEATUREMAPS_WEIGHTS, "
+                + "or copy Keras's \(name) into \(directory) (featuremaps weights fetch downloads it where the network is reachable)"
+        case .unknownAlpha(let a):
+            return "alpha '\(a)' has no Keras weights; use one of \(WeightsVariant.alphas.joined(separator: ", "))"
+        case .unknownRows(let r):
+            return "rows \(r) has no Keras weights; use one of \(WeightsVariant.rowsValues.map(String.init).joined(separator: ", "))"
+        case .badSetting(let name, let value, let expected):
+            return "\(name)='\(value)' cannot be used: \(expected); fix or unset it"
+        case .cacheNotWritable(let directory, let reason):
+            return "cannot save weights in the Keras cache \(directory) (\(reason)); make it writable, set KERAS_HOME "
+                + "to a writable folder, or pass --weights FILE"
+        case .downloadFailed(let url, let failure, let directory):
+            return "downloading \(url) failed: \(failure.detail); \(failure.advice); nothing was saved in \(directory)"
+        case .downloadRejected(let url, let reason, let directory):
+            return "the file downloaded from \(url) is not usable: \(reason); check FEATUREMAPS_WEIGHTS_URL "
+                + "(a mirror must serve Keras's own files); nothing was saved in \(directory)"
+        case .checksumMismatch(let url, let expected, let found, let directory):
+            return "the file downloaded from \(url) has SHA-256 \(found), expected \(expected): it is damaged or not "
+                + "the official file; try again or check the mirror; nothing was saved in \(directory)"
         }
+    }
+}
+
+extension WeightsError {
+    /// What is wrong with a file, without its path: for a downloaded file whose path is temporary.
+    var problem: String {
+        switch self {
+        case .empty: return "it is empty"
+        case .notHDF5: return "it is not an HDF5 file (or is truncated)"
+        case .notKerasLayout: return "it is HDF5 but not in Keras's weights layout (no layer_names attribute)"
+        case .hdf5(_, let e): return e.detail
+        case .architecture(_, let e): return e.localizedDescription
+        default: return localizedDescription
+        }
+    }
+}
+
+extension DownloadFailure {
+    var detail: String {
+        switch self {
+        case .httpStatus(let status):
+            let reason = HTTPStatusText.reason(status)
+            return "the server answered HTTP \(status)" + (reason.isEmpty ? "" : " (\(reason))")
+        case .timedOut(let seconds):
+            return "nothing arrived for \(Self.seconds(seconds)) s"
+        case .cutShort(let received, let expected):
+            return "the connection ended after \(received) bytes" + (expected.map { " of \($0)" } ?? "")
+        case .connection(let message): return message
+        case .writeFailed(let message): return "could not write the temporary file (\(message))"
+        }
+    }
+
+    var advice: String {
+        switch self {
+        case .httpStatus(404): return "the file is not there: check FEATUREMAPS_WEIGHTS_URL and the requested variant"
+        case .httpStatus: return "check FEATUREMAPS_WEIGHTS_URL or try again later"
+        case .timedOut: return "check the network, or raise FEATUREMAPS_DOWNLOAD_TIMEOUT (seconds)"
+        case .cutShort: return "try again"
+        case .connection: return "check the network and FEATUREMAPS_WEIGHTS_URL"
+        case .writeFailed: return "free some disk space or set KERAS_HOME to another folder"
+        }
+    }
+
+    static func seconds(_ s: Double) -> String {
+        s == s.rounded() ? String(Int(s)) : String(s)
+    }
+}
+
+/// The standard reason phrases of the statuses a weights host is likely to answer.
+enum HTTPStatusText {
+    static func reason(_ status: Int) -> String {
+        [301: "Moved Permanently", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+         404: "Not Found", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
+         502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"][status] ?? ""
     }
 }
 

@@ -5,6 +5,14 @@ public enum WeightsSource: String, Sendable {
     case flag = "--weights"
     case environment = "FEATUREMAPS_WEIGHTS"
     case kerasCache = "Keras cache"
+    /// Not in the Keras cache: downloaded into it (see `WeightsPlan.download`).
+    case download = "download"
+}
+
+/// What to do to get weights: use a file, or download one into the Keras cache first.
+public enum WeightsPlan: Sendable, Equatable {
+    case use(WeightsLocation)
+    case download(url: String, path: String)
 }
 
 public struct WeightsLocation: Sendable, Equatable {
@@ -19,7 +27,8 @@ public struct WeightsLocation: Sendable, Equatable {
 
 /// Finds the weights file: `--weights PATH`, else `$FEATUREMAPS_WEIGHTS`, else Keras's cache
 /// (`$KERAS_HOME/models/`, or `~/.keras/models/` when KERAS_HOME is unset, as Keras does).
-/// Never falls back to other weights.
+/// When none is there, the plan is to download Keras's file into the cache (unless downloading is
+/// off). Never falls back to other weights.
 public enum WeightsLocator {
     /// Keras's file name for the ImageNet MobileNetV2 of width `alpha` trained at `rows` pixels.
     public static func kerasFileName(alpha: String = "1.0", rows: Int = 224, includeTop: Bool = true) -> String {
@@ -33,16 +42,40 @@ public enum WeightsLocator {
         return home + "/.keras/models"
     }
 
-    /// The file to use. A flag or environment path is returned even if it does not exist (loading
-    /// then says so); the cache is used only when the file is there.
-    public static func locate(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws
-        -> WeightsLocation
+    /// What to do for `variant`: the flag's or the environment's file (returned even if it does not
+    /// exist: loading then says so), the cached file when it is there, else a download into the
+    /// cache from `DownloadSettings`' base URL; when downloading is off (`offline` or
+    /// FEATUREMAPS_OFFLINE), an error saying what to do instead.
+    public static func plan(flag: String?, variant: WeightsVariant = .standard, offline: Bool = false,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WeightsPlan
+    {
+        if let flag, !flag.isEmpty { return .use(WeightsLocation(path: flag, source: .flag)) }
+        if let env = environment["FEATUREMAPS_WEIGHTS"], !env.isEmpty {
+            return .use(WeightsLocation(path: env, source: .environment))
+        }
+        let cached = cachePath(variant, environment: environment)
+        if FileManager.default.fileExists(atPath: cached) { return .use(WeightsLocation(path: cached, source: .kerasCache)) }
+        if let why = DownloadSettings.offlineReason(flag: offline, environment: environment) {
+            throw WeightsError.offline(path: cached, why: why)
+        }
+        return .download(url: try DownloadSettings(environment: environment).url(for: variant), path: cached)
+    }
+
+    /// Where `variant` lives in the Keras cache.
+    public static func cachePath(_ variant: WeightsVariant, environment: [String: String]) -> String {
+        kerasModelsDirectory(environment: environment) + "/" + variant.fileName
+    }
+
+    /// The file to use, without downloading: like `plan`, but a file missing from the cache is an
+    /// error listing where it looked.
+    public static func locate(flag: String?, variant: WeightsVariant = .standard,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WeightsLocation
     {
         if let flag, !flag.isEmpty { return WeightsLocation(path: flag, source: .flag) }
         if let env = environment["FEATUREMAPS_WEIGHTS"], !env.isEmpty {
             return WeightsLocation(path: env, source: .environment)
         }
-        let cached = kerasModelsDirectory(environment: environment) + "/" + kerasFileName()
+        let cached = cachePath(variant, environment: environment)
         if FileManager.default.fileExists(atPath: cached) { return WeightsLocation(path: cached, source: .kerasCache) }
         throw WeightsError.noWeights(searched: ["--weights (not given)", "$FEATUREMAPS_WEIGHTS (not set)", cached])
     }

@@ -27,7 +27,7 @@ struct Classify: ParsableCommand {
 
     func run() throws {
         try Report.running {
-            let session = try Session.open(weightsFlag: weightsOptions.weights, inputSize: inputOptions.inputSize)
+            let session = try weightsOptions.openSession(inputSize: inputOptions.inputSize)
             guard let classes = session.model.architecture.classes else { throw EngineError.noClassificationTop }
             guard top <= classes else { throw ValidationError("--top \(top) is more than the \(classes) classes the model has") }
             var results: [JSONValue] = []

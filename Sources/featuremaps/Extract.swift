@@ -26,7 +26,7 @@ struct Extract: ParsableCommand {
 
     func run() throws {
         try Report.running {
-            let session = try Session.open(weightsFlag: weightsOptions.weights, inputSize: inputOptions.inputSize)
+            let session = try weightsOptions.openSession(inputSize: inputOptions.inputSize)
             let resolved = try session.resolve(layers: parseLayerList(layers))
             Report.aliases(resolved)
             try AtomicFile.prepareDirectory(out)

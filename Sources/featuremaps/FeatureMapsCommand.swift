@@ -7,9 +7,11 @@ struct FeatureMapsCommand: ParsableCommand {
         abstract: "See what MobileNetV2 sees: classify photos and look at the activations of any layer.",
         discussion: """
             Weights: --weights FILE, else $FEATUREMAPS_WEIGHTS, else Keras's cache \
-            ($KERAS_HOME/models or ~/.keras/models)/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5.
+            ($KERAS_HOME/models or ~/.keras/models)/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5 \
+            (--alpha A for another width), else Keras's file is downloaded there and verified \
+            (--offline or FEATUREMAPS_OFFLINE=1 forbid it; see featuremaps weights --help).
             Exit status: 0 success, 2 some inputs failed (the others were processed), 64 usage, \
             65 an input image could not be read, 66 weights missing or invalid, 73 output not written.
             """,
-        subcommands: [Classify.self, Layers.self, Extract.self, Render.self, Bench.self])
+        subcommands: [Classify.self, Layers.self, Extract.self, Render.self, Explain.self, Bench.self, Weights.self])
 }

@@ -6,12 +6,9 @@ import FeatureMapsWeights
 struct Layers: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List every layer with its kind, output shape, parameters and alias, like Keras's model.summary().",
-        discussion: "Channel counts come from the weights file; with --alpha, from Keras's architecture for that width (no file needed).")
+        discussion: "Channel counts come from the weights file; with --alpha, from Keras's architecture for that width (no file read or downloaded).")
 
     @OptionGroup var weightsOptions: WeightsOptions
-
-    @Option(name: .long, help: ArgumentHelp("Show the architecture of this width (0.35, 0.5, 0.75, 1.0, 1.3, 1.4) without reading weights.", valueName: "alpha"))
-    var alpha: Double?
 
     @Option(name: .long, help: ArgumentHelp("Input size N (N x N pixels).", valueName: "N"))
     var inputSize: Int = 224
@@ -23,22 +20,16 @@ struct Layers: ParsableCommand {
         guard (32...2048).contains(inputSize) else {
             throw ValidationError("--input-size \(inputSize) is out of range: use 32 to 2048 (MobileNetV2 needs at least 32)")
         }
-        if let alpha, !MobileNetV2Architecture.publishedAlphas.contains(alpha) {
-            throw ValidationError("--alpha \(alpha) is not a Keras MobileNetV2 width: use 0.35, 0.5, 0.75, 1.0, 1.3 or 1.4")
-        }
-        if alpha != nil && weightsOptions.weights != nil {
-            throw ValidationError("give either --alpha or --weights, not both")
-        }
     }
 
     func run() throws {
         try Report.running {
             let architecture: MobileNetV2Architecture
-            if let alpha {
-                architecture = MobileNetV2Architecture(alpha: alpha)
+            if weightsOptions.alpha != nil {
+                // --alpha here shows Keras's architecture for that width without reading any file.
+                architecture = MobileNetV2Architecture(alpha: try weightsOptions.variant().alphaValue)
             } else {
-                let location = try WeightsLocator.locate(flag: weightsOptions.weights)
-                architecture = try WeightsLoader.load(path: location.path).model.architecture
+                architecture = try weightsOptions.openSession(inputSize: inputSize).model.architecture
             }
             let layers = architecture.layers(height: inputSize, width: inputSize)
             Report.output(json ? LayersOutput.json(layers, architecture).encoded(pretty: true) : LayersOutput.table(layers, architecture))

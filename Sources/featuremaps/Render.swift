@@ -46,6 +46,9 @@ struct Render: ParsableCommand {
         guard !parseLayerList(layers).isEmpty else { throw ValidationError("--layers needs at least one layer name") }
         guard columns >= 1 else { throw ValidationError("--columns \(columns) must be at least 1") }
         if let channels, channels < 1 { throw ValidationError("--channels \(channels) must be at least 1") }
+        if let channels, channelList != nil {
+            throw ValidationError("give either --channels (\(channels)) or --channel-list, not both")
+        }
         _ = try selection()
     }
 
@@ -59,7 +62,7 @@ struct Render: ParsableCommand {
 
     func run() throws {
         try Report.running {
-            let session = try Session.open(weightsFlag: weightsOptions.weights, inputSize: inputOptions.inputSize)
+            let session = try weightsOptions.openSession(inputSize: inputOptions.inputSize)
             let resolved = try session.resolve(layers: parseLayerList(layers))
             Report.aliases(resolved)
             try AtomicFile.prepareDirectory(out)

@@ -43,13 +43,16 @@ enum CLI {
         return dir
     }
 
-    /// Runs `featuremaps args...` with a controlled environment: no FEATUREMAPS_WEIGHTS and a HOME
-    /// without a Keras cache unless `environment` says otherwise.
-    static func run(_ args: [String], environment: [String: String] = [:], cwd: String? = nil) throws -> CLIResult {
+    /// Runs `featuremaps args...` with a controlled environment: no FEATUREMAPS_WEIGHTS, a HOME
+    /// without a Keras cache and downloading off (FEATUREMAPS_OFFLINE=1: a test never reaches
+    /// for the real weights host) unless `environment` says otherwise.
+    /// `executable` runs another program (a shell, sha256sum) the same way.
+    static func run(_ args: [String], environment: [String: String] = [:], cwd: String? = nil,
+                    executable: String? = nil) throws -> CLIResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = args
-        var env = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-featuremaps-home"]
+        var env = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent-featuremaps-home", "FEATUREMAPS_OFFLINE": "1"]
         for (k, v) in environment { env[k] = v }
         process.environment = env
         if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }

@@ -4,15 +4,17 @@ import FeatureMaps
 import FeatureMapsImages
 
 /// Snapshot comparison of rendered PNGs with Fixtures/golden/<name>.png, on decoded pixels:
-/// at most `tolerance` levels of difference per colour channel. On failure the actual picture and
-/// a difference picture are written beside the golden (<name>.actual.png, <name>.diff.png; ignored
-/// by git) and the worst pixels are named. Goldens are recorded only on purpose, by
-/// `Scripts/record-goldens` (FEATUREMAPS_RECORD_GOLDENS=1); never when CI=true.
+/// at most `tolerance` levels of difference per colour channel (2 unless the caller says
+/// otherwise). On failure the actual picture and a difference picture are written beside the
+/// golden (<name>.actual.png, <name>.diff.png; ignored by git) and the worst pixels are named.
+/// Goldens are recorded only on purpose, by `Scripts/record-goldens` (FEATUREMAPS_RECORD_GOLDENS=1);
+/// never when CI=true.
 enum Golden {
     static let directory = CLI.root + "/Fixtures/golden"
     static let tolerance = 2
 
-    static func assertMatches(_ actualPath: String, golden name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    static func assertMatches(_ actualPath: String, golden name: String, tolerance: Int = Golden.tolerance,
+                              file: StaticString = #filePath, line: UInt = #line) throws {
         let goldenPath = "\(directory)/\(name).png"
         let environment = ProcessInfo.processInfo.environment
         if environment["FEATUREMAPS_RECORD_GOLDENS"] == "1" {

@@ -1,0 +1,126 @@
+import Foundation
+import FeatureMapsEngine
+import FeatureMapsImages
+import FeatureMapsRender
+
+/// Which explanation pictures to make.
+public enum ExplainMethod: String, CaseIterable, Sendable {
+    case gradcam
+    case saliency
+    case both
+
+    public var gradCAM: Bool { self != .saliency }
+    public var saliency: Bool { self != .gradcam }
+}
+
+extension Session {
+    /// The class `text` names for this model (`ImageNet.resolve`): "auto", an index, a WordNet id or a label.
+    public func resolveClass(_ text: String) throws -> ClassChoice {
+        guard let classes = model.architecture.classes else { throw EngineError.noClassificationTop }
+        return try ImageNet.resolve(text, classes: classes)
+    }
+}
+
+/// What `featuremaps explain` does for one image: one forward pass and one backward pass of the
+/// chosen class's logit (to the layer for Grad-CAM alone, to the input when a saliency map is
+/// wanted), then the pictures and, with `writeNPY`, the raw maps. Files, in `directory`:
+///   <stem>_gradcam_<layer>.png / .npy    Grad-CAM (npy: float32 HxW at the layer's size, before ReLU)
+///   <stem>_saliency.png / .npy           saliency (npy: float32 HxW at the input size)
+///   <stem>_top_channels_<layer>.png      with `topChannels`
+public struct ExplainJob {
+    public let session: Session
+    public let classChoice: ClassChoice
+    public let layer: ResolvedLayer
+    public let method: ExplainMethod
+    /// How many channels the top-channels grid shows; nil for no grid.
+    public let topChannels: Int?
+    public let columns: Int
+    public let directory: String
+    public let writeNPY: Bool
+    /// Called with each written path, then with a one-line summary of each image.
+    public var wrote: (String) -> Void = { _ in }
+    public var note: (String) -> Void = { _ in }
+
+    /// Throws `EngineError.noClassificationTop` for weights without the top and `notASpatialLayer`
+    /// for a layer that has no map (the pooled vector, `predictions`).
+    public init(session: Session, classChoice: ClassChoice, layer: ResolvedLayer, method: ExplainMethod,
+                topChannels: Int?, columns: Int = 4, directory: String, writeNPY: Bool) throws {
+        guard session.model.architecture.classes != nil else { throw EngineError.noClassificationTop }
+        if layer.layer.kind == .dense || layer.layer.kind == .globalAveragePooling {
+            throw EngineError.notASpatialLayer(layer.requested)
+        }
+        self.session = session
+        self.classChoice = classChoice
+        self.layer = layer
+        self.method = method
+        self.topChannels = topChannels
+        self.columns = columns
+        self.directory = directory
+        self.writeNPY = writeNPY
+    }
+
+    public func explain(_ image: PreparedImage) throws {
+        let needsLayer = method.gradCAM || topChannels != nil
+        let e = try session.model.explain(image.tensor, class: classChoice, gradCAMLayer: needsLayer ? layer.layer.name : nil,
+                                          saliency: method.saliency)
+        let classes = e.probabilities.count
+        let imageNet = classes == ImageNet.classes.count ? ImageNet.classes[e.classIndex] : nil
+        let explained = ExplainedClass(
+            index: e.classIndex, label: imageNet?.label ?? "class \(e.classIndex)", wordNetID: imageNet?.wordNetID,
+            probability: e.probability, logit: e.logit, rank: 1 + e.probabilities.filter { $0 > e.probability }.count)
+        let title = URL(fileURLWithPath: image.path).lastPathComponent
+        let layerText = layer.isAlias ? "\(layer.requested) = \(layer.layer.name)" : layer.layer.name
+        let classText = imageNet.map(ImageNet.describe) ?? "\(e.classIndex)"
+        note("\(title): explaining \(classText), probability \(String(format: "%.2f%%", Double(e.probability) * 100)), "
+             + "rank \(explained.rank), logit \(String(format: "%.3f", Double(e.logit)))")
+
+        if method.gradCAM, let cam = e.gradCAM {
+            let picture = try ExplainRenderer.gradCAM(cam, input: image.networkImage, explained: explained, classes: classes,
+                                                      title: title)
+            try write(picture.image, image, name: "gradcam_" + layer.requested, text: [
+                ("Method", "Grad-CAM (jet, opacity \(ExplainRenderer.overlayOpacity))"), ("Layer", layerText),
+            ], explained: explained, classText: classText)
+            if writeNPY {
+                try writeArray(cam.map, shape: [cam.height, cam.width], image, name: "gradcam_" + layer.requested)
+            }
+        }
+        if let s = e.saliency {
+            let picture = try ExplainRenderer.saliency(s, input: image.networkImage, explained: explained, classes: classes,
+                                                       title: title)
+            try write(picture.image, image, name: "saliency", text: [
+                ("Method", "saliency: max over RGB of |d logit / d input|, input preprocessed to [-1, 1]"),
+            ], explained: explained, classText: classText)
+            if writeNPY { try writeArray(s.values, shape: [s.height, s.width], image, name: "saliency") }
+        }
+        if let n = topChannels, let cam = e.gradCAM {
+            let grid = try ExplainRenderer.topChannels(cam, count: n, columns: columns, explained: explained, classes: classes,
+                                                       title: title)
+            try write(grid.image, image, name: "top_channels_" + layer.requested, text: [
+                ("Method", "top channels by gradient x activation"), ("Layer", layerText),
+                ("Channels", ChannelList.describe(grid.channels) + " (0-based, largest contribution first)"),
+            ], explained: explained, classText: classText)
+            if grid.channels.count < n {
+                note("\(layer.requested) has \(grid.channels.count) channels, fewer than the \(n) asked for; showing all")
+            }
+        }
+    }
+
+    private func write(_ picture: RGBImage, _ image: PreparedImage, name: String, text: [(String, String)],
+                       explained: ExplainedClass, classText: String) throws {
+        let path = OutputPaths.file(directory: directory, stem: image.stem, layer: name, extension: "png")
+        try PNGOutput.write(picture, to: path, text: text.map { (key: $0.0, value: $0.1) } + [
+            (key: "Class", value: classText),
+            (key: "Probability", value: String(format: "%.6f", Double(explained.probability))),
+            (key: "Logit", value: String(explained.logit)),
+            (key: "Input", value: image.path), (key: "Weights", value: session.weights.path),
+            (key: "Input size", value: "\(session.inputSize)x\(session.inputSize)"),
+        ])
+        wrote(path)
+    }
+
+    private func writeArray(_ values: [Float], shape: [Int], _ image: PreparedImage, name: String) throws {
+        let path = OutputPaths.file(directory: directory, stem: image.stem, layer: name, extension: "npy")
+        try AtomicFile.write(NPY.encode(float32: values, shape: shape), to: path)
+        wrote(path)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+import FeatureMaps
+import FeatureMapsEngine
+
+/// What an explanation costs next to a plain forward pass (the budget: Grad-CAM at out_relu
+/// at most one more forward pass, a saliency map at most three). Prints numbers, asserts nothing
+/// about speed. Runs only with FEATUREMAPS_BENCH=1, in a release build: `Scripts/bench-explain`.
+final class ExplainCostBenchmark: XCTestCase {
+    func testCostOfExplanationsAgainstAForwardPass() throws {
+        guard ProcessInfo.processInfo.environment["FEATUREMAPS_BENCH"] == "1" else {
+            throw XCTSkip("benchmark: run Scripts/bench-explain (FEATUREMAPS_BENCH=1, release build)")
+        }
+        let shared = Fixtures.path("../shared/weights/mobilenet_v2_1.0_224_dequantized.h5")
+        let weights = FileManager.default.fileExists(atPath: shared) ? shared : Fixtures.fixtureWeights
+        let session = try Session.open(weightsFlag: weights)
+        let image = try session.prepare(imageAt: Fixtures.fixtureImage)
+        let model = session.model
+        let cases: [(name: String, layer: String?, saliency: Bool)] = [
+            ("Grad-CAM at out_relu", "out_relu", false),
+            ("Grad-CAM at block_13_expand_relu", "block_13_expand_relu", false),
+            ("saliency", nil, true),
+            ("Grad-CAM at out_relu + saliency", "out_relu", true),
+        ]
+        // Interleaved rounds, so that load from other processes hits every case alike.
+        var forward: [Double] = [], times = [[Double]](repeating: [], count: cases.count)
+        for round in 0..<16 {
+            let f = try seconds { _ = try model.classify(image.tensor) }
+            if round > 0 { forward.append(f) }
+            for (i, c) in cases.enumerated() {
+                let t = try seconds { _ = try model.explain(image.tensor, class: .top1, gradCAMLayer: c.layer, saliency: c.saliency) }
+                if round > 0 { times[i].append(t) }
+            }
+        }
+        // The backward passes alone, from one forward record that supports all of them.
+        let record = try model.recordForward(image.tensor, keep: ["out_relu", "block_13_expand_relu"], downTo: "input_layer")
+        let classIndex = Predictions.top(1, of: record.probabilities)[0].classIndex
+        let backward = ["out_relu", "block_13_expand_relu", "input_layer"]
+        var backwardTimes = [[Double]](repeating: [], count: backward.count)
+        for _ in 0..<15 {
+            for (i, layer) in backward.enumerated() {
+                backwardTimes[i].append(try seconds { _ = try model.logitGradients(record, classIndex: classIndex, layers: [layer]) })
+            }
+        }
+        let f = median(forward)
+        print("explain cost, \(weights), 224x224, medians of 15 interleaved rounds after a warm-up:")
+        print("  forward pass (classify)".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%7.1f ms", f * 1000))
+        for (c, t) in zip(cases, times.map(median)) {
+            print("  \(c.name)".padding(toLength: 44, withPad: " ", startingAt: 0)
+                  + String(format: "%7.1f ms = %.2f forward passes (backward and maps: %+.2f)", t * 1000, t / f, t / f - 1))
+        }
+        for (layer, t) in zip(backward, backwardTimes.map(median)) {
+            print("  backward pass down to \(layer)".padding(toLength: 44, withPad: " ", startingAt: 0)
+                  + String(format: "%7.1f ms = %.2f forward passes", t * 1000, t / f))
+        }
+    }
+
+    private func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+}
