@@ -127,10 +127,7 @@ extension Kernels {
 
     @inline(__always)
     private static func finish(_ acc: Vec, _ dst: UnsafeMutablePointer<Float>, _ ch: Int, _ e: Epilogue) {
-        var v = acc
-        if let scale = e.scale, let shift = e.shift { v = v * loadVec(scale + ch) + loadVec(shift + ch) }
-        if e.relu6 { v = FeatureMapsEngine.relu6(v) }
-        storeVec(v, dst)
+        storeVec(e.applied(acc, channel: ch, at: 0), dst)  // no residual here
     }
 
     /// One output pixel, every channel, taps outside the input skipped (they would add 0 * k).
@@ -175,9 +172,7 @@ extension Kernels {
                     acc = madd(acc, input[(iy * s.w + ix) * c + ch], kernel[(ky * 3 + kx) * c + ch])
                 }
             }
-            if let scale = e.scale, let shift = e.shift { acc = acc * scale[ch] + shift[ch] }
-            if e.relu6 { acc = FeatureMapsEngine.relu6(acc) }
-            dst[ch] = acc
+            dst[ch] = e.applied(acc, channel: ch, at: 0)
         }
     }
 }

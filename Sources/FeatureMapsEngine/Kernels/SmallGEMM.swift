@@ -38,7 +38,7 @@ extension Kernels {
                 while jj < cols.upperBound {
                     var acc: Float = 0
                     for kk in 0..<k { acc = madd(acc, a[r &* k &+ kk], b[kk &* n &+ jj]) }
-                    c[r &* n &+ jj] = e.applied(acc, at: r &* n &+ jj, channel: jj)
+                    c[r &* n &+ jj] = e.applied(acc, channel: jj, at: r &* n &+ jj)
                     jj &+= 1
                 }
             }
@@ -89,22 +89,6 @@ extension Kernels {
     @inline(__always)
     private static func finish(_ acc: Vec, _ c: UnsafeMutablePointer<Float>, _ i: Int, _ j: Int, _ n: Int, _ e: Epilogue) {
         let at = i &* n &+ j
-        var v = acc
-        if let scale = e.scale, let shift = e.shift { v = v * loadVec(scale + j) + loadVec(shift + j) }
-        if let r = e.residual { v = v + loadVec(r + at) }
-        if e.relu6 { v = FeatureMapsEngine.relu6(v) }
-        storeVec(v, c + at)
-    }
-}
-
-extension Epilogue {
-    /// The epilogue on one value at offset `at` of the output (the residual's offset too), channel `channel`.
-    @inline(__always)
-    func applied(_ x: Float, at: Int, channel: Int) -> Float {
-        var y = x
-        if let scale, let shift { y = y * scale[channel] + shift[channel] }
-        if let residual { y = y + residual[at] }
-        if relu6 { y = FeatureMapsEngine.relu6(y) }
-        return y
+        storeVec(e.applied(acc, channel: j, at: at), c + at)
     }
 }

@@ -80,6 +80,27 @@ struct Epilogue {
     static let none = Epilogue()
     var isNone: Bool { scale == nil && residual == nil && !relu6 }
 
+    /// The treatment of one vector of outputs of channels `channel`..., whose residual (when set)
+    /// is at offset `at` of `residual`. Every kernel's epilogue is this function.
+    @inline(__always)
+    func applied(_ v: Vec, channel: Int, at: Int) -> Vec {
+        var v = v
+        if let scale, let shift { v = v * loadVec(scale + channel) + loadVec(shift + channel) }
+        if let residual { v = v + loadVec(residual + at) }
+        if relu6 { v = FeatureMapsEngine.relu6(v) }
+        return v
+    }
+
+    /// The same on one value.
+    @inline(__always)
+    func applied(_ x: Float, channel: Int, at: Int) -> Float {
+        var y = x
+        if let scale, let shift { y = y * scale[channel] + shift[channel] }
+        if let residual { y = y + residual[at] }
+        if relu6 { y = FeatureMapsEngine.relu6(y) }
+        return y
+    }
+
     /// Applies the treatment to `rows` x `cols` values at `p` (row stride `ld`), whose channels start
     /// at `channel0`; the residual, when set, has the same layout as `p`.
     @inline(__always)
@@ -87,23 +108,14 @@ struct Epilogue {
         if isNone { return }
         let vecCols = cols - cols % lanes
         for r in 0..<rows {
-            let row = p + (r &* ld)
-            let res = residual.map { $0 + (r &* ld) }
+            let row = p + (r &* ld), first = r &* ld
             var j = 0
             while j < vecCols {
-                var v = loadVec(row + j)
-                if let scale, let shift { v = v * loadVec(scale + (channel0 &+ j)) + loadVec(shift + (channel0 &+ j)) }
-                if let res { v = v + loadVec(res + j) }
-                if relu6 { v = FeatureMapsEngine.relu6(v) }
-                storeVec(v, row + j)
+                storeVec(applied(loadVec(row + j), channel: channel0 &+ j, at: first &+ j), row + j)
                 j &+= lanes
             }
             while j < cols {
-                var x = row[j]
-                if let scale, let shift { x = x * scale[channel0 &+ j] + shift[channel0 &+ j] }
-                if let res { x = x + res[j] }
-                if relu6 { x = FeatureMapsEngine.relu6(x) }
-                row[j] = x
+                row[j] = applied(row[j], channel: channel0 &+ j, at: first &+ j)
                 j &+= 1
             }
         }
