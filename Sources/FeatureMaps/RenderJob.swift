@@ -26,13 +26,17 @@ public struct RenderJob {
         self.normalization = normalization
         self.directory = directory
         self.overview = overview
+        pass = ForwardPass(model: session.model, threads: Session.defaultThreads)
     }
+
+    /// One forward pass (threads, buffers) reused for every image.
+    private let pass: ForwardPass
 
     public func render(_ image: PreparedImage) throws {
         let hasTop = session.model.architecture.classes != nil
         var capture = layers
         if overview && hasTop { capture.append(try session.layerLookup.resolve("predictions")) }
-        let outputs = try session.activations(image, layers: capture)
+        let outputs = try session.activations(image, layers: capture, using: pass)
         for layer in layers {
             let spec = GridSpec(layerName: layer.requested, resolvedName: layer.isAlias ? layer.layer.name : nil,
                                 selection: selection, normalization: normalization, columns: columns)

@@ -54,7 +54,7 @@ public struct MobileNetV2Architecture: Sendable, Equatable {
     /// The architecture with the given channel counts (as read from a weights file): Conv1 filters,
     /// the 17 project filters of blocks 0...16, Conv_1 filters; expansion and strides from `blockTable`.
     public init(stemChannels: Int, blockOutputs: [Int], headChannels: Int, classes: Int?) {
-        precondition(blockOutputs.count == Self.blockTable.count, "MobileNetV2 has 17 blocks")
+        require(blockOutputs.count == Self.blockTable.count, "MobileNetV2 has 17 blocks")
         self.stemChannels = stemChannels
         self.headChannels = headChannels
         self.classes = classes

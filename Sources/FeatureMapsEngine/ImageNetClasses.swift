@@ -15,7 +15,7 @@ public enum ImageNet {
     /// The classes, by index.
     public static let classes: [ImageNetClass] = imageNetLabelTable.split(separator: "\n").enumerated().map { i, line in
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-        precondition(fields.count == 3, "ImageNetLabels.swift line \(i + 1) must have 3 tab-separated fields")
+        require(fields.count == 3, "ImageNetLabels.swift line \(i + 1) must have 3 tab-separated fields")
         return ImageNetClass(index: i, wordNetID: fields[0], label: fields[1], lemmas: fields[2])
     }
 }

@@ -7,7 +7,7 @@ public struct WeightArray: Sendable, Equatable {
     public let values: [Float]
 
     public init(shape: [Int], values: [Float]) {
-        precondition(shape.reduce(1, *) == values.count, "weight values do not match shape \(shape)")
+        require(shape.reduce(1, *) == values.count, "weight values do not match shape \(shape)")
         self.shape = shape
         self.values = values
     }

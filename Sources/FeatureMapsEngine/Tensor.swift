@@ -10,7 +10,7 @@ public struct Tensor: Equatable, Sendable {
 
     /// A zero-filled tensor of shape HxWxC.
     public init(height: Int, width: Int, channels: Int) {
-        precondition(height > 0 && width > 0 && channels > 0, "tensor dimensions must be positive")
+        require(height > 0 && width > 0 && channels > 0, "tensor dimensions must be positive")
         self.height = height
         self.width = width
         self.channels = channels
@@ -19,8 +19,8 @@ public struct Tensor: Equatable, Sendable {
 
     /// Wraps `data`, which must hold exactly H*W*C values in NHWC order.
     public init(height: Int, width: Int, channels: Int, data: [Float]) {
-        precondition(height > 0 && width > 0 && channels > 0, "tensor dimensions must be positive")
-        precondition(data.count == height * width * channels, "tensor data count does not match its shape")
+        require(height > 0 && width > 0 && channels > 0, "tensor dimensions must be positive")
+        require(data.count == height * width * channels, "tensor data count does not match its shape")
         self.height = height
         self.width = width
         self.channels = channels
@@ -36,7 +36,7 @@ public struct Tensor: Equatable, Sendable {
 
     /// Channel `c` as a row-major HxW plane.
     public func plane(_ c: Int) -> [Float] {
-        precondition(c >= 0 && c < channels, "channel \(c) out of range 0..<\(channels)")
+        require(c >= 0 && c < channels, "channel \(c) out of range 0..<\(channels)")
         var out = [Float](repeating: 0, count: height * width)
         for i in 0..<(height * width) { out[i] = data[i * channels + c] }
         return out

@@ -31,9 +31,11 @@ struct Classify: ParsableCommand {
             guard let classes = session.model.architecture.classes else { throw EngineError.noClassificationTop }
             guard top <= classes else { throw ValidationError("--top \(top) is more than the \(classes) classes the model has") }
             var results: [JSONValue] = []
+            let computed = session.classifyAll(images, top: top, threads: Session.defaultThreads)
+            var index = 0
             let status = try Report.forEach(images) { path in
-                let image = try session.prepare(imageAt: path)
-                let predictions = try session.classify(image, top: top)
+                defer { index += 1 }
+                let predictions = try computed[index].get()
                 if json {
                     results.append(ClassifyOutput.json(path: path, predictions))
                 } else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeatureMaps
+import FeatureMapsEngine
 
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,9 +30,10 @@ struct Extract: ParsableCommand {
             let resolved = try session.resolve(layers: parseLayerList(layers))
             Report.aliases(resolved)
             try AtomicFile.prepareDirectory(out)
+            let pass = ForwardPass(model: session.model, threads: Session.defaultThreads)
             return try Report.forEach(images) { path in
                 let image = try session.prepare(imageAt: path)
-                let outputs = try session.activations(image, layers: resolved)
+                let outputs = try session.activations(image, layers: resolved, using: pass)
                 for layer in resolved {
                     let file = OutputPaths.file(directory: out, stem: image.stem, layer: layer.requested, extension: "npy")
                     try AtomicFile.write(NPY.encode(outputs[layer.layer.name]!), to: file)

@@ -1,7 +1,7 @@
 import Foundation
 
-// Per-element and reduction layers: fused BatchNorm + ReLU6, residual add, zero padding,
-// global average pooling, dense, softmax.
+// Per-element and reduction layers: BatchNorm (+ ReLU6) and ReLU6 passes, residual add, zero
+// padding, global average pooling, dense, softmax.
 
 /// Keras `BatchNormalization(epsilon=1e-3)` in inference mode as a per-channel affine:
 /// y = x * scale + shift with scale = gamma / sqrt(variance + eps), shift = beta - mean * scale.
@@ -10,7 +10,8 @@ public struct BatchNormAffine: Sendable {
     public let shift: [Float]
 
     public init(gamma: [Float], beta: [Float], mean: [Float], variance: [Float], epsilon: Float) {
-        precondition(gamma.count == beta.count && beta.count == mean.count && mean.count == variance.count)
+        require(gamma.count == beta.count && beta.count == mean.count && mean.count == variance.count,
+                "BatchNorm vectors differ in length")
         var scale = [Float](repeating: 0, count: gamma.count), shift = scale
         for c in 0..<gamma.count {
             scale[c] = gamma[c] / (variance[c] + epsilon).squareRoot()
@@ -22,70 +23,89 @@ public struct BatchNormAffine: Sendable {
 }
 
 extension Kernels {
+    /// `epilogue` on every pixel of an HxWxC map at `p` (`pixels` = H*W), in row tasks.
+    static func applyInPlace(_ pool: ThreadPool, _ p: UnsafeMutablePointer<Float>, pixels: Int, channels: Int, _ e: Epilogue) {
+        let perTask = max(1, 65_536 / channels)
+        pool.parallelFor((pixels + perTask - 1) / perTask) { t in
+            let first = t * perTask, count = min(pixels, first + perTask) - first
+            var task = e
+            task.residual = e.residual.map { $0 + first * channels }
+            task.apply(p + first * channels, rows: count, cols: channels, ld: channels, channel0: 0)
+        }
+    }
+
     /// In place on HxWxC: x = x * scale[c] + shift[c] (the BN layer), then, when `relu6`,
-    /// x = min(max(x, 0), 6) (Keras `ReLU(6.0)`): one fused pass.
+    /// Keras `ReLU(6.0)`: one pass, the same arithmetic as the fused kernels' epilogues.
     public static func batchNorm(_ t: inout Tensor, _ bn: BatchNormAffine, relu6: Bool) {
         let c = t.channels
-        precondition(bn.scale.count == c, "BatchNorm has \(bn.scale.count) channels, tensor \(c)")
+        require(bn.scale.count == c, "BatchNorm has \(bn.scale.count) channels, tensor \(c)")
         bn.scale.withUnsafeBufferPointer { sc in
             bn.shift.withUnsafeBufferPointer { sh in
                 t.data.withUnsafeMutableBufferPointer { buf in
-                    let p = buf.baseAddress!, s = sc.baseAddress!, b = sh.baseAddress!
-                    for pixel in 0..<(buf.count / c) {
-                        let row = p + pixel &* c
-                        if relu6 {
-                            for ci in 0..<c { row[ci] = min(max(row[ci] * s[ci] + b[ci], 0), 6) }
-                        } else {
-                            for ci in 0..<c { row[ci] = row[ci] * s[ci] + b[ci] }
-                        }
-                    }
+                    Epilogue(scale: sc.baseAddress, shift: sh.baseAddress, relu6: relu6)
+                        .apply(buf.baseAddress!, rows: buf.count / c, cols: c, ld: c, channel0: 0)
                 }
             }
         }
     }
 
-    /// In place: x = min(max(x, 0), 6), Keras `ReLU(6.0)`.
+    /// In place: Keras `ReLU(6.0)`.
     public static func relu6(_ t: inout Tensor) {
+        let c = t.channels
         t.data.withUnsafeMutableBufferPointer { buf in
-            for i in 0..<buf.count { buf[i] = min(max(buf[i], 0), 6) }
+            Epilogue(relu6: true).apply(buf.baseAddress!, rows: buf.count / c, cols: c, ld: c, channel0: 0)
         }
     }
 
     /// Keras `Add`: a += b, same shapes.
     public static func add(_ a: inout Tensor, _ b: Tensor) {
-        precondition(a.shape == b.shape, "add needs equal shapes, got \(a.shape) and \(b.shape)")
+        require(a.shape == b.shape, "add needs equal shapes, got \(a.shape) and \(b.shape)")
+        let c = a.channels
         b.data.withUnsafeBufferPointer { src in
             a.data.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<dst.count { dst[i] += src[i] }
+                Epilogue(residual: src.baseAddress).apply(dst.baseAddress!, rows: dst.count / c, cols: c, ld: c, channel0: 0)
             }
         }
     }
 
-    /// Keras `ZeroPadding2D(((top, bottom), (left, right)))`.
-    public static func zeroPad(_ t: Tensor, top: Int, bottom: Int, left: Int, right: Int) -> Tensor {
-        var out = Tensor(height: t.height + top + bottom, width: t.width + left + right, channels: t.channels)
-        let rowCount = t.width * t.channels
-        for y in 0..<t.height {
-            let dst = ((y + top) * out.width + left) * t.channels
-            out.data.replaceSubrange(dst..<(dst + rowCount), with: t.data[(y * rowCount)..<((y + 1) * rowCount)])
+    /// Keras `ZeroPadding2D(((top, bottom), (left, right)))` of the HxWxC map at `p`.
+    static func zeroPad(_ p: UnsafePointer<Float>, _ shape: TensorShape, top: Int, bottom: Int, left: Int, right: Int) -> Tensor {
+        var out = Tensor(height: shape.height + top + bottom, width: shape.width + left + right, channels: shape.channels)
+        let rowCount = shape.width * shape.channels
+        out.data.withUnsafeMutableBufferPointer { dst in
+            for y in 0..<shape.height {
+                (dst.baseAddress! + ((y + top) * out.width + left) * shape.channels).update(from: p + y * rowCount, count: rowCount)
+            }
         }
         return out
     }
 
-    /// Keras `GlobalAveragePooling2D`: HxWxC -> 1x1xC, the mean over all pixels.
-    public static func globalAveragePool(_ t: Tensor) -> Tensor {
-        var sums = [Double](repeating: 0, count: t.channels)
-        for p in 0..<(t.height * t.width) {
-            for c in 0..<t.channels { sums[c] += Double(t.data[p * t.channels + c]) }
-        }
-        let n = Double(t.height * t.width)
-        return Tensor(height: 1, width: 1, channels: t.channels, data: sums.map { Float($0 / n) })
+    public static func zeroPad(_ t: Tensor, top: Int, bottom: Int, left: Int, right: Int) -> Tensor {
+        t.data.withUnsafeBufferPointer { zeroPad($0.baseAddress!, t.shape, top: top, bottom: bottom, left: left, right: right) }
     }
 
-    /// Keras `Dense(units)` without activation: 1x1xK -> 1x1xN logits = x * kernel[K x N] + bias (sgemv).
+    /// Keras `GlobalAveragePooling2D`: HxWxC at `p` -> C means into `out`, summed in Double in pixel order.
+    static func globalAveragePool(_ p: UnsafePointer<Float>, pixels: Int, channels: Int, into out: UnsafeMutablePointer<Float>) {
+        var sums = [Double](repeating: 0, count: channels)
+        for q in 0..<pixels {
+            for c in 0..<channels { sums[c] += Double(p[q * channels + c]) }
+        }
+        for c in 0..<channels { out[c] = Float(sums[c] / Double(pixels)) }
+    }
+
+    public static func globalAveragePool(_ t: Tensor) -> Tensor {
+        var out = Tensor(height: 1, width: 1, channels: t.channels)
+        t.data.withUnsafeBufferPointer { src in
+            out.data.withUnsafeMutableBufferPointer { globalAveragePool(src.baseAddress!, pixels: t.height * t.width, channels: t.channels, into: $0.baseAddress!) }
+        }
+        return out
+    }
+
+    /// Keras `Dense(units)` without activation: 1x1xK -> 1x1xN logits = x * kernel[K x N] + bias,
+    /// as one `sgemv` into an output prefilled with the bias (beta = 1).
     public static func dense(_ x: Tensor, kernel: [Float], bias: [Float]) -> Tensor {
         let k = x.channels, n = bias.count
-        precondition(kernel.count == k * n, "dense kernel must be K*N")
+        require(kernel.count == k * n, "dense kernel must be K*N")
         var out = Tensor(height: 1, width: 1, channels: n, data: bias)
         x.data.withUnsafeBufferPointer { xs in
             kernel.withUnsafeBufferPointer { b in

@@ -1,0 +1,167 @@
+import Foundation
+import FeatureMapsEngine
+import FeatureMapsWeights
+
+/// What `featuremaps bench` measures: repeated forward passes on one prepared image, timed per stage
+/// (see `MobileNetV2Architecture.stage(ofLayer:)`), with the arithmetic each stage does.
+public struct BenchmarkOptions: Sendable {
+    /// Timed passes, after `warmup` untimed ones.
+    public var runs: Int
+    public var warmup: Int
+    /// Threads of one forward pass.
+    public var threads: Int
+    /// Keras layer names to capture; the pass stops after the deepest one (default: predictions).
+    public var layers: [String]
+
+    public init(runs: Int = 50, warmup: Int = 5, threads: Int = 1, layers: [String]) {
+        self.runs = runs
+        self.warmup = warmup
+        self.threads = threads
+        self.layers = layers
+    }
+}
+
+/// Median, minimum and maximum of a set of durations, in milliseconds.
+public struct TimingSummary: Sendable, Equatable {
+    public let median: Double
+    public let minimum: Double
+    public let maximum: Double
+
+    /// `milliseconds` must not be empty. The median of an even count is the mean of the middle two.
+    public init(milliseconds: [Double]) {
+        precondition(!milliseconds.isEmpty, "a timing summary needs at least one sample")
+        let s = milliseconds.sorted()
+        median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        minimum = s.first!
+        maximum = s.last!
+    }
+}
+
+public struct StageReport: Sendable {
+    public let name: String
+    /// Multiply-adds of the layers of this stage that the pass computed.
+    public let multiplyAdds: Int
+    public let timing: TimingSummary
+}
+
+public struct BenchmarkReport: Sendable {
+    public let inputSize: Int
+    public let threads: Int
+    public let runs: Int
+    /// The deepest requested layer: where every pass stopped.
+    public let stopLayer: String
+    public let stages: [StageReport]
+    public let total: TimingSummary
+    /// Every timed pass, in order.
+    public let samples: [Double]
+    /// Peak resident memory of the whole process so far (weights, buffers, libraries).
+    public let peakResidentBytes: Int
+    /// The kernel family OpenBLAS ran ("Haswell", "SkylakeX", ...).
+    public let blasKernels: String
+    /// Time to read and check the weights file (`Benchmark.weightsLoad`), when measured.
+    public var weightsLoad: TimingSummary?
+
+    public var multiplyAdds: Int { stages.reduce(0) { $0 + $1.multiplyAdds } }
+    /// Achieved GFLOP/s at the median time, counting a multiply-add as 2 floating-point operations.
+    public var gflopsAtMedian: Double { 2 * Double(multiplyAdds) / (total.median * 1e6) }
+    /// Forward passes per second at the median time.
+    public var imagesPerSecond: Double { 1000 / total.median }
+}
+
+public enum Benchmark {
+    /// Runs `options.warmup` + `options.runs` forward passes of `session`'s model on `image` and
+    /// summarises the timed ones. Layer names must be Keras names (resolve aliases first).
+    public static func run(_ session: Session, image: PreparedImage, options: BenchmarkOptions) throws -> BenchmarkReport {
+        precondition(options.runs >= 1 && options.warmup >= 0, "bench needs at least one timed run")
+        let table = session.model.layers(height: image.tensor.height, width: image.tensor.width)
+        let capture = Set(options.layers)
+        let stop = table.last { capture.contains($0.name) }?.name ?? table.last!.name
+        let stopIndex = table.firstIndex { $0.name == stop }!
+        var stageMACs: [String: Int] = [:]
+        var stageOrder: [String] = []
+        for layer in table[1...stopIndex] {
+            let stage = MobileNetV2Architecture.stage(ofLayer: layer.name)
+            if stageMACs[stage] == nil { stageOrder.append(stage) }
+            stageMACs[stage, default: 0] += MobileNetV2Architecture.multiplyAdds(of: layer)
+        }
+        let pass = ForwardPass(model: session.model, threads: options.threads)
+        var samples: [String: [Double]] = [:]
+        var totals: [Double] = []
+        for run in 0..<(options.warmup + options.runs) {
+            var marks: [(String, UInt64)] = []
+            marks.reserveCapacity(24)
+            let start = Clock.nanoseconds()
+            _ = try pass.run(image.tensor, capture: [stop]) { marks.append(($0, Clock.nanoseconds())) }
+            let end = Clock.nanoseconds()
+            guard run >= options.warmup else { continue }
+            var last = start
+            for (stage, t) in marks {
+                samples[stage, default: []].append(Double(t - last) / 1e6)
+                last = t
+            }
+            totals.append(Double(end - start) / 1e6)
+        }
+        let stages = stageOrder.compactMap { name in
+            samples[name].map { StageReport(name: name, multiplyAdds: stageMACs[name]!, timing: TimingSummary(milliseconds: $0)) }
+        }
+        return BenchmarkReport(
+            inputSize: image.tensor.height, threads: options.threads, runs: options.runs, stopLayer: stop,
+            stages: stages, total: TimingSummary(milliseconds: totals), samples: totals,
+            peakResidentBytes: ProcessMemory.peakResidentBytes(), blasKernels: ForwardPass.blasKernels)
+    }
+}
+
+extension Benchmark {
+    /// Reads and checks the weights file at `path` `runs` times (`WeightsLoader.load`), timing each.
+    public static func weightsLoad(path: String, runs: Int) throws -> TimingSummary {
+        var samples: [Double] = []
+        for _ in 0..<max(runs, 1) {
+            let start = Clock.nanoseconds()
+            _ = try WeightsLoader.load(path: path)
+            samples.append(Double(Clock.nanoseconds() - start) / 1e6)
+        }
+        return TimingSummary(milliseconds: samples)
+    }
+}
+
+/// Monotonic time (`clock_gettime(CLOCK_MONOTONIC)`).
+enum Clock {
+    static func nanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}
+
+public enum ProcessMemory {
+    /// Peak resident set size of this process (`getrusage(RUSAGE_SELF)`, ru_maxrss in KiB on Linux).
+    public static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        return Int(usage.ru_maxrss) * 1024
+    }
+}
+
+extension BenchmarkReport {
+    /// The report as JSON; the total's median is `median_ms`.
+    public var json: JSONValue {
+        func ms(_ v: Double) -> JSONValue { .double((v * 1000).rounded() / 1000) }
+        return .object([
+            ("input_size", .int(inputSize)), ("threads", .int(threads)), ("runs", .int(runs)),
+            ("openblas_kernels", .string(blasKernels)),
+            ("stop_layer", .string(stopLayer)), ("multiply_adds", .int(multiplyAdds)),
+            ("median_ms", ms(total.median)), ("min_ms", ms(total.minimum)), ("max_ms", ms(total.maximum)),
+            ("gflops", .double((gflopsAtMedian * 100).rounded() / 100)),
+            ("images_per_second", .double((imagesPerSecond * 10).rounded() / 10)),
+            ("peak_rss_bytes", .int(peakResidentBytes)),
+            ("samples_ms", .array(samples.map(ms))),
+            ("weights_load_ms", weightsLoad.map { .object([("median", ms($0.median)), ("min", ms($0.minimum))]) } ?? .null),
+            ("stages", .array(stages.map { s in
+                .object([
+                    ("name", .string(s.name)), ("multiply_adds", .int(s.multiplyAdds)),
+                    ("median_ms", ms(s.timing.median)), ("min_ms", ms(s.timing.minimum)), ("max_ms", ms(s.timing.maximum)),
+                ])
+            })),
+        ])
+    }
+}

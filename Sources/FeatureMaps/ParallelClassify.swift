@@ -1,0 +1,62 @@
+import Foundation
+import FeatureMapsEngine
+
+extension Session {
+    /// Decodes, prepares and classifies every image of `paths`, returning the top `k` classes of
+    /// each (or why it failed), in input order. Several images: `threads` workers, each with its own
+    /// one-thread forward pass, take the next image as they finish one, so one image is decoded
+    /// while another is in its forward pass and every core is busy. One image: one forward pass
+    /// with `threads` threads. Results do not depend on `threads` (see `ForwardPass`).
+    public func classifyAll(_ paths: [String], top k: Int, threads: Int) -> [Result<[Prediction], Error>] {
+        let workers = max(1, min(threads, paths.count))
+        if workers == 1 {
+            let pass = ForwardPass(model: model, threads: max(1, threads))
+            return paths.map { path in Result { try classify(try prepare(imageAt: path), top: k, using: pass) } }
+        }
+        let queue = WorkQueue(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let pass = ForwardPass(model: model, threads: 1)
+            while let i = queue.claim() {
+                queue.finish(i, Result { try classify(try prepare(imageAt: paths[i]), top: k, using: pass) })
+            }
+        }
+        return queue.results.map { $0! }
+    }
+
+    /// The top `k` classes, computed with `pass`.
+    public func classify(_ image: PreparedImage, top k: Int, using pass: ForwardPass) throws -> [Prediction] {
+        Predictions.top(k, of: try pass.classify(image.tensor))
+    }
+
+    /// The outputs of `layers`, computed with `pass`; the pass stops after the deepest one.
+    public func activations(_ image: PreparedImage, layers: [ResolvedLayer], using pass: ForwardPass) throws -> [String: Tensor] {
+        try pass.run(image.tensor, capture: Set(layers.map(\.layer.name)))
+    }
+
+    /// How many threads the commands use: the machine's cores, at most 8 (a layer has at most 18
+    /// tasks, and each image worker holds its own 8 MB of buffers).
+    public static var defaultThreads: Int { min(8, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+}
+
+/// Hands out indices 0..<count once each and collects one result per index.
+private final class WorkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private(set) var results: [Result<[Prediction], Error>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < results.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func finish(_ i: Int, _ result: Result<[Prediction], Error>) {
+        lock.lock()
+        results[i] = result
+        lock.unlock()
+    }
+}

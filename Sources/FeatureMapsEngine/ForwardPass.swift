@@ -1,0 +1,102 @@
+// A reusable forward pass: a thread pool and a memory plan, kept between images.
+
+/// Runs MobileNetV2 on one image at a time with `threads` threads (the caller's plus workers).
+/// Buffers are planned once per input size and reused: a pass allocates nothing but the layers it
+/// is asked to return. Results are byte-identical whatever the thread count (see `GEMMTasks`).
+/// Not for concurrent use: give each thread of an application its own `ForwardPass`.
+public final class ForwardPass {
+    public let model: MobileNetV2
+    let pool: ThreadPool
+    private var workspace: Workspace?
+
+    public init(model: MobileNetV2, threads: Int = 1) {
+        require(threads >= 1, "a forward pass needs at least one thread")
+        _ = BLAS.configured
+        self.model = model
+        pool = ThreadPool(threads: threads)
+    }
+
+    public var threads: Int { pool.threads }
+
+    /// The kernel family OpenBLAS runs for the engine's GEMMs ("Haswell", "SkylakeX", ...).
+    public static var blasKernels: String {
+        _ = BLAS.configured
+        return BLAS.coreName
+    }
+
+    func workspace(height: Int, width: Int) -> Workspace {
+        if let w = workspace, w.height == height, w.width == width { return w }
+        let w = Workspace(model.architecture, height: height, width: width)
+        workspace = w
+        return w
+    }
+
+    /// Class probabilities (the `predictions` layer, after softmax) for a preprocessed input.
+    public func classify(_ input: Tensor) throws -> [Float] {
+        guard model.architecture.classes != nil else { throw EngineError.noClassificationTop }
+        return try run(input, capture: ["predictions"])["predictions"]!.data
+    }
+}
+
+/// One float buffer, allocated once.
+final class Buffer {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int) {
+        self.count = max(count, 1)
+        pointer = .allocate(capacity: self.count)
+        pointer.initialize(repeating: 0, count: self.count)
+    }
+
+    deinit { pointer.deallocate() }
+}
+
+/// The static memory plan for one input size: block outputs alternate between `a` and `b`; the
+/// expanded map also holds Conv1's output (block 0 has no expansion) and the head's output; the
+/// depthwise output also holds Conv1's im2col rows (used before block 0's depthwise); plus the
+/// pooled vector. About 8.3 MB at 224x224 for alpha 1.0.
+final class Workspace {
+    let height: Int, width: Int
+    let a: Buffer, b: Buffer, expanded: Buffer, depthwise: Buffer, pooled: Buffer
+
+    init(_ arch: MobileNetV2Architecture, height: Int, width: Int) {
+        self.height = height
+        self.width = width
+        var h = MobileNetV2Architecture.halved(height), w = MobileNetV2Architecture.halved(width)
+        var expandedMax = h * w * arch.stemChannels, depthwiseMax = h * w * 27, io = 0
+        for block in arch.blocks {
+            if block.hasExpand { expandedMax = max(expandedMax, h * w * block.expandedChannels) }
+            if block.stride == 2 { (h, w) = (MobileNetV2Architecture.halved(h), MobileNetV2Architecture.halved(w)) }
+            depthwiseMax = max(depthwiseMax, h * w * block.expandedChannels)
+            io = max(io, h * w * block.outChannels)
+        }
+        expandedMax = max(expandedMax, h * w * arch.headChannels)
+        a = Buffer(count: io)
+        b = Buffer(count: io)
+        expanded = Buffer(count: expandedMax)
+        depthwise = Buffer(count: depthwiseMax)
+        pooled = Buffer(count: arch.headChannels)
+    }
+
+    var bytes: Int { 4 * [a, b, expanded, depthwise, pooled].reduce(0) { $0 + $1.count } }
+}
+
+/// An activation map living in a workspace buffer.
+struct FeatureMap {
+    let pointer: UnsafeMutablePointer<Float>
+    let shape: TensorShape
+
+    init(_ pointer: UnsafeMutablePointer<Float>, _ h: Int, _ w: Int, _ c: Int) {
+        self.pointer = pointer
+        shape = TensorShape(height: h, width: w, channels: c)
+    }
+
+    var pixels: Int { shape.height * shape.width }
+
+    /// A copy, for a requested layer.
+    func tensor() -> Tensor {
+        Tensor(height: shape.height, width: shape.width, channels: shape.channels,
+               data: Array(UnsafeBufferPointer(start: pointer, count: shape.count)))
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Synchronization
+
+// The engine's own worker threads. Between the tasks of a forward pass a worker spins briefly on an
+// atomic (waking it through the kernel costs as much as a small layer), then parks on a condition
+// variable, so idle threads do not steal the core from other processes for long.
+//
+// Determinism: a caller splits its work into tasks that depend only on the shapes, never on the
+// number of threads; which thread runs a task changes nothing in its result.
+
+/// Runs `parallelFor` task sets on `threads - 1` workers plus the calling thread.
+final class ThreadPool {
+    let threads: Int
+    private let shared: PoolState
+
+    /// `threads` >= 1; 1 means every task runs on the calling thread.
+    init(threads: Int) {
+        guard threads >= 1 else { fatalError("ThreadPool needs at least one thread, got \(threads)") }
+        self.threads = threads
+        shared = PoolState()
+        for _ in 1..<threads {
+            let state = shared
+            let thread = Thread { state.workerLoop() }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    deinit { shared.stop() }
+
+    /// Runs `body(0)` ... `body(count - 1)`, each exactly once, across the pool; returns when all are done.
+    /// Tasks must write disjoint memory.
+    func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+        if threads == 1 || count <= 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { shared.run(count, $0) }
+    }
+}
+
+/// What the workers share with the caller. `generation` is even when a task set is published and
+/// odd while the caller writes the next one; a worker counts itself `busy` before reading it.
+private final class PoolState: @unchecked Sendable {
+    private let generation = Atomic<Int>(0)
+    private let busy = Atomic<Int>(0)
+    private let nextTask = Atomic<Int>(0)
+    private let pending = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+    private var taskCount = 0
+    private var body: ((Int) -> Void)?
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// About 20-50 microseconds of polling before a worker parks.
+    private static let spinLimit = 20_000
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
+    }
+
+    func run(_ count: Int, _ body: @escaping (Int) -> Void) {
+        let g = generation.add(1, ordering: .sequentiallyConsistent).newValue  // odd: writing
+        while busy.load(ordering: .sequentiallyConsistent) != 0 {}
+        self.body = body
+        taskCount = count
+        nextTask.store(0, ordering: .sequentiallyConsistent)
+        pending.store(count, ordering: .sequentiallyConsistent)
+        generation.store(g + 1, ordering: .sequentiallyConsistent)  // even: published
+        pthread_mutex_lock(mutex)
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+        runTasks()
+        var spins = 0
+        while pending.load(ordering: .sequentiallyConsistent) != 0 {
+            spins += 1
+            if spins > Self.spinLimit { sched_yield() }
+        }
+        self.body = nil
+    }
+
+    private func runTasks() {
+        while true {
+            let i = nextTask.add(1, ordering: .sequentiallyConsistent).oldValue
+            if i >= taskCount { return }
+            body!(i)
+            pending.subtract(1, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    private func published(after seen: Int) -> Bool {
+        let g = generation.load(ordering: .sequentiallyConsistent)
+        return g != seen && g % 2 == 0
+    }
+
+    func workerLoop() {
+        var seen = 0
+        while true {
+            var spins = 0
+            while !published(after: seen) && !stopping.load(ordering: .relaxed) && spins < Self.spinLimit { spins += 1 }
+            if !published(after: seen) {
+                pthread_mutex_lock(mutex)
+                while !published(after: seen) && !stopping.load(ordering: .sequentiallyConsistent) {
+                    pthread_cond_wait(condition, mutex)
+                }
+                pthread_mutex_unlock(mutex)
+            }
+            if stopping.load(ordering: .sequentiallyConsistent) { return }
+            busy.add(1, ordering: .sequentiallyConsistent)
+            let g = generation.load(ordering: .sequentiallyConsistent)
+            if g % 2 == 0 && g != seen {
+                seen = g
+                runTasks()
+            }
+            busy.subtract(1, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    func stop() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        pthread_mutex_lock(mutex)
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import FeatureMaps
+import FeatureMapsEngine
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time the forward pass: per stage, total median/min/max, GFLOP/s, images per second, peak memory.",
+        discussion: """
+            Runs --warmup untimed passes, then --runs timed ones, on IMAGE (default: the built-in test image). \
+            GFLOP/s counts 2 operations per multiply-add of the layers computed (300.8 M multiply-adds at \
+            224x224 for alpha 1.0). The JSON's total median is `median_ms`.
+            """)
+
+    @OptionGroup var weightsOptions: WeightsOptions
+    @OptionGroup var inputOptions: InputOptions
+
+    @Option(name: .long, help: "Timed forward passes.")
+    var runs = 50
+
+    @Option(name: .long, help: "Untimed passes before the timed ones.")
+    var warmup = 5
+
+    @Option(name: .long, help: "Threads of the forward pass (1 to 64).")
+    var threads = 1
+
+    @Option(name: .long, help: ArgumentHelp("Stop after the deepest of these layers (default: predictions, or out_relu without a top).", valueName: "L1,L2"))
+    var layers: String?
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    @Argument(help: ArgumentHelp("A JPEG or PNG image (default: the built-in test image).", valueName: "image"))
+    var image: String?
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs \(runs) must be at least 1") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads \(threads) is out of range: use 1 to 64") }
+        guard warmup >= 0 else { throw ValidationError("--warmup \(warmup) must be 0 or more") }
+        if let layers, parseLayerList(layers).isEmpty { throw ValidationError("--layers needs at least one layer name") }
+    }
+
+    func run() throws {
+        try Report.running {
+            let session = try Session.open(weightsFlag: weightsOptions.weights, inputSize: inputOptions.inputSize)
+            let last = session.model.architecture.classes == nil ? "out_relu" : "predictions"
+            let resolved = try session.resolve(layers: layers.map(parseLayerList) ?? [last])
+            let prepared = try image.map { try session.prepare(imageAt: $0) }
+                ?? session.prepare(BuiltInImage.notebookTestImage(), path: BuiltInImage.name)
+            let options = BenchmarkOptions(runs: runs, warmup: warmup, threads: threads, layers: resolved.map(\.layer.name))
+            var report = try Benchmark.run(session, image: prepared, options: options)
+            report.weightsLoad = try Benchmark.weightsLoad(path: session.location.path, runs: 5)
+            Report.output(json ? report.json.encoded(pretty: true) : BenchOutput.table(report))
+            return .success
+        }
+    }
+}
+
+enum BenchOutput {
+    static func table(_ r: BenchmarkReport) -> String {
+        func ms(_ v: Double) -> String { String(format: "%8.3f", v) }
+        var lines = ["forward pass \(r.inputSize)x\(r.inputSize), \(r.threads) thread(s), \(r.runs) runs, stops after \(r.stopLayer), "
+                     + "OpenBLAS \(r.blasKernels) kernels",
+                     "stage          M mult-adds   median ms   min ms   max ms   GFLOP/s"]
+        for s in r.stages {
+            let gflops = s.timing.median > 0 ? 2 * Double(s.multiplyAdds) / (s.timing.median * 1e6) : 0
+            lines.append(s.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                         + String(format: "%12.2f", Double(s.multiplyAdds) / 1e6) + "    " + ms(s.timing.median)
+                         + " " + ms(s.timing.minimum) + " " + ms(s.timing.maximum) + String(format: "%10.1f", gflops))
+        }
+        lines.append(String(format: "total %.2f M mult-adds: median %.3f ms, min %.3f ms, max %.3f ms",
+                            Double(r.multiplyAdds) / 1e6, r.total.median, r.total.minimum, r.total.maximum))
+        lines.append(String(format: "%.1f GFLOP/s at the median, %.1f images/s, peak memory %.1f MB",
+                            r.gflopsAtMedian, r.imagesPerSecond, Double(r.peakResidentBytes) / 1e6))
+        if let load = r.weightsLoad {
+            lines.append(String(format: "weights load: median %.1f ms, min %.1f ms (5 loads)", load.median, load.minimum))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

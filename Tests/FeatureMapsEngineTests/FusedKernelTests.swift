@@ -1,0 +1,148 @@
+import XCTest
+@testable import FeatureMapsEngine
+
+/// The fused kernels (convolution + BatchNorm + residual + ReLU6 in one pass, split into tasks)
+/// against their plain twins, on shapes that cross every path: channel counts below, at, above and
+/// off the 8-lane vector width; maps too small for a tile, with odd sizes, and large enough to be
+/// split into several tasks; stride 1 and 2 with Keras's paddings. Fused results must also be
+/// bit-identical to the separate passes, and to themselves with any number of threads.
+final class FusedKernelTests: XCTestCase {
+    let channelCounts = [1, 3, 8, 17, 24]
+    let sizes: [(h: Int, w: Int)] = [(1, 1), (2, 3), (5, 7), (9, 13), (33, 35)]
+
+    func randomBN(_ c: Int, _ rng: inout SplitMix64) -> (BatchNormAffine, [[Float]]) {
+        let gamma = rng.floats(c).map { $0 * 3 }, beta = rng.floats(c, scale: 2), mean = rng.floats(c)
+        let variance = rng.floats(c).map { $0 * $0 + 0.1 }
+        return (BatchNormAffine(gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: 0.001), [gamma, beta, mean, variance])
+    }
+
+    func testDepthwiseWithBatchNormAndReLU6MatchesReferenceAndSeparatePasses() {
+        var rng = SplitMix64(seed: 11)
+        for (h, w) in sizes {
+            for c in channelCounts {
+                let x = rng.tensor(h, w, c), k = rng.floats(9 * c, scale: 2)
+                let (bn, v) = randomBN(c, &rng)
+                for stride in [1, 2] {
+                    let pad = stride == 1 ? (1, 1) : (h % 2, w % 2)  // correct_pad: (1 - adjust) with adjust = 1 - n % 2
+                    let (oh, ow) = stride == 1 ? (h, w) : ((h + 1) / 2, (w + 1) / 2)
+                    let raw = ReferenceKernels.depthwiseConv3x3(x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
+                                                                outHeight: oh, outWidth: ow)
+                    for relu in [false, true] {
+                        let what = "depthwise s\(stride) \(h)x\(w)x\(c) relu6=\(relu)"
+                        let fused = Kernels.depthwiseConv3x3(x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
+                                                             outHeight: oh, outWidth: ow, bn: bn, relu6: relu)
+                        let ref = ReferenceKernels.batchNorm(raw, gamma: v[0], beta: v[1], mean: v[2], variance: v[3],
+                                                             epsilon: 0.001, relu6: relu)
+                        assertClose(fused, ref, tolerance: 2e-5, what)
+                        var separate = Kernels.depthwiseConv3x3(x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
+                                                                outHeight: oh, outWidth: ow)
+                        Kernels.batchNorm(&separate, bn, relu6: relu)
+                        XCTAssertEqual(fused.data, separate.data, "\(what): fused and separate passes differ")
+                        let threaded = Kernels.depthwiseConv3x3(x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
+                                                                outHeight: oh, outWidth: ow, bn: bn, relu6: relu, threads: 3)
+                        XCTAssertEqual(fused.data, threaded.data, "\(what): 1 and 3 threads differ")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Several tasks per layer: 40x40 (M = 1600, split by rows), and 7x7 with 320 outputs (split by columns).
+    func testPointwiseWithBatchNormResidualAndReLU6MatchesReference() {
+        var rng = SplitMix64(seed: 12)
+        let shapes: [(h: Int, w: Int, cin: Int, cout: Int)] = [
+            (1, 1, 3, 8), (5, 7, 17, 17), (40, 40, 8, 96), (40, 40, 24, 24), (7, 7, 17, 320), (3, 5, 64, 100),
+            (40, 40, 40, 64), (7, 7, 48, 320),  // OpenBLAS (K > 32) with several row blocks, and with column blocks
+        ]
+        for (h, w, cin, cout) in shapes {
+            let x = rng.tensor(h, w, cin), k = rng.floats(cin * cout)
+            let (bn, v) = randomBN(cout, &rng)
+            let raw = ReferenceKernels.conv2d(x, kernel: k, kernelSize: 1, outChannels: cout, stride: 1, padTop: 0, padLeft: 0,
+                                              outHeight: h, outWidth: w)
+            let plain = Kernels.pointwiseConv(x, kernel: k, outChannels: cout)
+            assertClose(plain, raw, "pointwise \(h)x\(w)x\(cin)->\(cout)")
+            let residual = rng.tensor(h, w, cout)
+            for (useResidual, relu) in [(false, true), (true, false), (false, false)] {
+                let what = "pointwise \(h)x\(w)x\(cin)->\(cout) residual=\(useResidual) relu6=\(relu)"
+                let fused = Kernels.pointwiseConv(x, kernel: k, outChannels: cout, bn: bn,
+                                                  residual: useResidual ? residual : nil, relu6: relu)
+                var ref = ReferenceKernels.batchNorm(raw, gamma: v[0], beta: v[1], mean: v[2], variance: v[3],
+                                                     epsilon: 0.001, relu6: relu)
+                if useResidual { ref.data = zip(ref.data, residual.data).map { Float(Double($0) + Double($1)) } }
+                assertClose(fused, ref, tolerance: 2e-5, what)
+                var separate = plain
+                Kernels.batchNorm(&separate, bn, relu6: relu)
+                if useResidual { Kernels.add(&separate, residual) }
+                XCTAssertEqual(fused.data, separate.data, "\(what): fused and separate passes differ")
+                let threaded = Kernels.pointwiseConv(x, kernel: k, outChannels: cout, bn: bn,
+                                                     residual: useResidual ? residual : nil, relu6: relu, threads: 2)
+                XCTAssertEqual(fused.data, threaded.data, "\(what): 1 and 2 threads differ")
+            }
+        }
+    }
+
+    /// Every output of every GEMM shape of MobileNetV2 (and some odd ones) belongs to exactly one task.
+    func testGEMMTasksCoverEachOutputOnce() {
+        for (m, n) in [(1, 1), (49, 1280), (49, 320), (196, 64), (3136, 24), (12544, 96), (12544, 16), (100, 17), (17, 100)] {
+            let tasks = GEMMTasks(m: m, n: n)
+            var hits = [Int](repeating: 0, count: m * n)
+            for t in 0..<tasks.count {
+                let (rows, cols) = tasks.block(t)
+                for r in rows { for c in cols { hits[r * n + c] += 1 } }
+            }
+            XCTAssert(hits.allSatisfy { $0 == 1 }, "GEMM \(m)x\(n): tasks do not tile the output")
+        }
+    }
+
+    func testThreadPoolRunsEveryTaskOnce() {
+        for threads in 1...4 {
+            let pool = ThreadPool(threads: threads)
+            for count in [0, 1, 2, 3, 7, 64, 1000] {
+                for _ in 0..<20 {
+                    var hits = [Int](repeating: 0, count: count)
+                    hits.withUnsafeMutableBufferPointer { buf in
+                        let p = buf.baseAddress
+                        pool.parallelFor(count) { i in p![i] += 1 }
+                    }
+                    XCTAssert(hits.allSatisfy { $0 == 1 }, "\(threads) threads, \(count) tasks: \(hits.prefix(10))")
+                }
+            }
+        }
+    }
+}
+
+/// The small-K GEMM against its twin, OpenBLAS, on every K it takes and on odd row and column counts.
+final class SmallGEMMTests: XCTestCase {
+    func testSmallGEMMMatchesOpenBLAS() {
+        var rng = SplitMix64(seed: 13)
+        for k in [1, 3, 16, 17, 24, 27, 32] {
+            for (m, n) in [(1, 8), (5, 16), (7, 24), (13, 17), (33, 40), (64, 96)] {
+                let a = rng.floats(m * k), b = rng.floats(k * n), residual = rng.floats(m * n)
+                let scale = rng.floats(n), shift = rng.floats(n)
+                var blas = [Float](repeating: 0, count: m * n), small = blas, tiled = blas
+                scale.withUnsafeBufferPointer { sc in
+                    shift.withUnsafeBufferPointer { sh in
+                        residual.withUnsafeBufferPointer { r in
+                            let e = Epilogue(scale: sc.baseAddress, shift: sh.baseAddress, residual: r.baseAddress, relu6: true)
+                            BLAS.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &blas, ldc: n)
+                            blas.withUnsafeMutableBufferPointer { e.apply($0.baseAddress!, rows: m, cols: n, ld: n, channel0: 0) }
+                            Kernels.smallGEMM(a: a, k: k, b: b, n: n, c: &small, rows: 0..<m, cols: 0..<n, epilogue: e)
+                            // The same outputs computed as two row blocks and two column blocks.
+                            tiled.withUnsafeMutableBufferPointer { c in
+                                for rows in [0..<(m / 2), (m / 2)..<m] {
+                                    for cols in [0..<(n / 2), (n / 2)..<n] {
+                                        Kernels.smallGEMM(a: a, k: k, b: b, n: n, c: c.baseAddress!, rows: rows, cols: cols, epilogue: e)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                let what = "small GEMM m \(m) n \(n) k \(k)"
+                assertClose(Tensor(height: m, width: 1, channels: n, data: small), Tensor(height: m, width: 1, channels: n, data: blas),
+                            what)
+                XCTAssertEqual(small, tiled, "\(what): tiling changed a value")
+            }
+        }
+    }
+}
