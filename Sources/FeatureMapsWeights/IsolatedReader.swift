@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import FeatureMapsEngine
+
+/// Reads a Keras weights file in a child process, so that a crash inside libhdf5 on a malformed
+/// file becomes `WeightsError.readerCrashed` instead of ending the caller.
+///
+/// Why: libhdf5 (1.10.8, Debian 12) trusts length fields of the file's metadata; fuzzing found
+/// malformed files on which it reads out of bounds (e.g. H5HG_read copying a global-heap object
+/// with a corrupt size while reading a variable-length string attribute). Those bugs are in the
+/// library, not here; isolating the reader is the only fix that holds for every such bug.
+///
+/// Contract: fork(2); the child silences its stderr, opens the file with HDF5, reads every
+/// listed layer (KerasWeightsFile.read), writes the weights or the typed error to a pipe with
+/// `WireFormat`, and leaves with _exit(0). The parent reads the pipe to its end, reaps the child
+/// and decodes. A child killed by a signal, or one that exits without a complete message, is
+/// `readerCrashed`. Nothing else about the caller changes: no HDF5 call happens in the parent.
+public enum IsolatedReader {
+    public static func read(path: String) throws -> KerasWeights {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw WeightsError.readerFailed(path: path, reason: lastError()) }
+        let pid = fork()
+        if pid < 0 {
+            let reason = lastError()
+            close(fds[0])
+            close(fds[1])
+            throw WeightsError.readerFailed(path: path, reason: reason)
+        }
+        if pid == 0 { runChild(path: path, output: fds[1], unusedInput: fds[0]) }
+
+        close(fds[1])
+        let message = readToEnd(fds[0])
+        close(fds[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { throw WeightsError.readerFailed(path: path, reason: lastError()) }
+        }
+        let signal = status & 0x7F
+        if signal != 0 { throw WeightsError.readerCrashed(path: path, signal: Int(signal)) }
+        guard (status >> 8) & 0xFF == 0, let outcome = WireFormat.decode(message, path: path) else {
+            throw WeightsError.readerCrashed(path: path, signal: 0)
+        }
+        return try outcome.get()
+    }
+
+    /// The same read in this process, with the same errors: what the child runs.
+    public static func readInProcess(path: String) throws -> KerasWeights {
+        let file: HDF5File
+        do { file = try HDF5File(path: path) } catch { throw WeightsError.notHDF5(path: path) }
+        do {
+            return try KerasWeightsFile.read(file)
+        } catch let e as HDF5Error {
+            throw WeightsError.hdf5(path: path, e)
+        }
+    }
+
+    /// The child: never returns.
+    private static func runChild(path: String, output: Int32, unusedInput: Int32) -> Never {
+        close(unusedInput)
+        let devNull = open("/dev/null", O_WRONLY)
+        if devNull >= 0 { dup2(devNull, 2) }  // a crash report or library message must not reach the user
+        let outcome: Result<KerasWeights, WeightsError>
+        do {
+            outcome = .success(try readInProcess(path: path))
+        } catch let e as WeightsError {
+            outcome = .failure(e)
+        } catch {
+            outcome = .failure(.readerFailed(path: path, reason: "\(error)"))
+        }
+        let bytes = WireFormat.encode(outcome)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { _exit(1) }
+            written += n
+        }
+        _exit(0)
+    }
+
+    private static func readToEnd(_ fd: Int32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return bytes }
+            bytes += chunk[0..<n]
+        }
+    }
+
+    private static func lastError() -> String { String(cString: strerror(errno)) }
+}
