@@ -49,6 +49,6 @@ let package = Package(
         .testTarget(name: "FeatureMapsImagesTests", dependencies: ["FeatureMapsImages"]),
         .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages", "FeatureMapsEngine"]),
         .testTarget(name: "FeatureMapsTests", dependencies: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
-        .testTarget(name: "CLITests", dependencies: ["featuremaps", "FeatureMaps", "FeatureMapsImages"]),
+        .testTarget(name: "CLITests", dependencies: ["featuremaps", "FeatureMaps", "FeatureMapsImages", "FeatureMapsWeights"]),
     ]
 )

@@ -12,6 +12,7 @@ orient_<N>.npy = ImageOps.exif_transpose(Image.open(path)).convert('RGB'), uint8
 upright picture a photo viewer shows (16 x 24 for N = 5...8). Also:
   orient_6_bigendian.jpg   the same picture, EXIF in Motorola byte order ("MM"), Orientation 6
   orient_xmp_8.jpg         no EXIF, XMP packet with tiff:Orientation="8" (Pillow's fallback)
+  orient_6_upright.png     orient_6.npy as a lossless PNG: what the network must see for orient_6.jpg
   one_by_one.png           1 x 1 RGB        (+ .npy)
   strip_3x1000.png         3 wide, 1000 high (+ .npy)
   strip_3x1000.jpg         the same as JPEG (+ .npy)
@@ -68,6 +69,8 @@ def main():
         path = OUT / f"orient_{n}.jpg"
         base.save(path, quality=95, exif=exif.tobytes())
         save_npy(f"orient_{n}.npy", expected(path))
+
+    Image.fromarray(np.load(OUT / "orient_6.npy")).save(OUT / "orient_6_upright.png")
 
     plain = io.BytesIO()
     base.save(plain, format="JPEG", quality=95)

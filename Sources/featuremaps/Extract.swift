@@ -29,8 +29,9 @@ struct Extract: ParsableCommand {
             let resolved = try session.resolve(layers: parseLayerList(layers))
             Report.aliases(resolved)
             try AtomicFile.prepareDirectory(out)
+            var stems = OutputStems()
             return try Report.forEach(images) { path in
-                let image = try session.prepare(imageAt: path)
+                let image = Report.claimStem(try session.prepare(imageAt: path), in: &stems)
                 let outputs = try session.activations(image, layers: resolved)
                 for layer in resolved {
                     let file = OutputPaths.file(directory: out, stem: image.stem, layer: layer.requested, extension: "npy")

@@ -13,7 +13,7 @@ struct Layers: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Show the architecture of this width (0.35, 0.5, 0.75, 1.0, 1.3, 1.4) without reading weights.", valueName: "alpha"))
     var alpha: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Input size N (N x N pixels).", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Input size N (N x N pixels).", valueName: "N"))
     var inputSize: Int = 224
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
