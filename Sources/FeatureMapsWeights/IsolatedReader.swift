@@ -17,9 +17,14 @@ import FeatureMapsEngine
 /// listed layer (KerasWeightsFile.read), writes the weights or the typed error to a pipe with
 /// `WireFormat`, and leaves with _exit(0). The parent reads the pipe to its end, reaps the child
 /// and decodes. A child killed by a signal, or one that exits without a complete message, is
-/// `readerCrashed`. Nothing else about the caller changes: no HDF5 call happens in the parent.
+/// `readerCrashed`; one still running after `deadline` seconds (libhdf5 loops forever on some
+/// malformed global heaps) is killed and reported as `readerTimedOut`. Nothing else about the
+/// caller changes: no HDF5 call happens in the parent.
 public enum IsolatedReader {
-    public static func read(path: String) throws -> KerasWeights {
+    /// Reading Keras's largest MobileNetV2 file takes well under a second.
+    public static let defaultDeadline: Double = 30
+
+    public static func read(path: String, deadline: Double = defaultDeadline) throws -> KerasWeights {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw WeightsError.readerFailed(path: path, reason: lastError()) }
         let pid = fork()
@@ -32,12 +37,14 @@ public enum IsolatedReader {
         if pid == 0 { runChild(path: path, output: fds[1], unusedInput: fds[0]) }
 
         close(fds[1])
-        let message = readToEnd(fds[0])
+        let message = readToEnd(fds[0], deadline: deadline)
         close(fds[0])
+        if message == nil { kill(pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { throw WeightsError.readerFailed(path: path, reason: lastError()) }
         }
+        guard let message else { throw WeightsError.readerTimedOut(path: path, seconds: deadline) }
         let signal = status & 0x7F
         if signal != 0 { throw WeightsError.readerCrashed(path: path, signal: Int(signal)) }
         guard (status >> 8) & 0xFF == 0, let outcome = WireFormat.decode(message, path: path) else {
@@ -81,15 +88,29 @@ public enum IsolatedReader {
         _exit(0)
     }
 
-    private static func readToEnd(_ fd: Int32) -> [UInt8] {
+    /// Everything until end of file, or nil when `deadline` seconds pass first (poll(2)).
+    private static func readToEnd(_ fd: Int32, deadline: Double) -> [UInt8]? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        let end = monotonicSeconds() + deadline
         while true {
+            let left = end - monotonicSeconds()
+            if left <= 0 { return nil }
+            var waiting = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&waiting, 1, Int32(min(left * 1000, 60_000)) + 1)
+            if ready < 0 && errno == EINTR { continue }
+            if ready == 0 { continue }
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return bytes }
             bytes += chunk[0..<n]
         }
+    }
+
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }

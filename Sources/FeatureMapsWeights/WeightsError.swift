@@ -17,6 +17,9 @@ public enum WeightsError: Error, Equatable, Sendable {
     /// The isolated HDF5 reader (IsolatedReader) died: killed by `signal`, or (0) it ended
     /// without a complete answer. libhdf5 crashes on some malformed files.
     case readerCrashed(path: String, signal: Int)
+    /// The isolated reader was still running after `seconds` and was killed (libhdf5 loops
+    /// forever on some malformed files).
+    case readerTimedOut(path: String, seconds: Double)
     /// The reader process could not be started (pipe/fork failed): `reason` is strerror's text.
     case readerFailed(path: String, reason: String)
     /// No file given and none in the places searched (in order).
@@ -46,6 +49,8 @@ extension WeightsError: LocalizedError {
         case .readerCrashed(let p, let signal):
             let how = signal == 0 ? "stopped without an answer" : "crashed (signal \(signal))"
             return "weights file '\(p)' is damaged: the HDF5 library \(how) reading it; get a fresh copy of the file"
+        case .readerTimedOut(let p, let seconds):
+            return "weights file '\(p)' is damaged: the HDF5 library had not finished reading it after \(Int(seconds)) s; get a fresh copy of the file"
         case .readerFailed(let p, let reason):
             return "weights file '\(p)' could not be read (\(reason)); check free memory and process limits, then try again"
         case .noWeights(let searched):

@@ -31,6 +31,35 @@ final class IsolatedReaderTests: XCTestCase {
         }
     }
 
+    /// Inputs on which libhdf5 1.10.8 segfaults (or, for two of them, reads out of bounds as
+    /// AddressSanitizer sees it), collected by `Scripts/fuzz weights` from its reader children.
+    func testEveryLibraryCrashReproducerIsAnError() throws {
+        let dir = Self.root + "/Fuzz/reproducers/weights"
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("libhdf5-crash-") }.sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 10)
+        var crashed = 0
+        for name in names {
+            let path = dir + "/" + name
+            XCTAssertThrowsError(try WeightsLoader.load(path: path)) { error in
+                guard let e = error as? WeightsError, let text = e.errorDescription else { return XCTFail("\(name): \(error)") }
+                XCTAssert(text.contains(path) && !text.contains("\n"), text)
+                if case .readerCrashed = e { crashed += 1 }
+            }
+        }
+        print("libhdf5 crash reproducers: \(names.count), of which \(crashed) crash the library outside AddressSanitizer")
+    }
+
+    /// libhdf5 loops forever deserialising a corrupt global heap (H5HG cache callback): the
+    /// reader is killed at its deadline.
+    func testEndlessLoopIsStoppedAtTheDeadline() throws {
+        let path = reproducer("hdf5-global-heap-endless-loop.h5")
+        let start = Date()
+        XCTAssertThrowsError(try WeightsLoader.load(path: path, readerDeadline: 2)) { error in
+            XCTAssertEqual(error as? WeightsError, .readerTimedOut(path: path, seconds: 2))
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    }
+
     /// A datatype size of gigabytes made H5Dread allocate gigabytes for a 6-value dataset.
     func testHugeDatatypeSizeIsRefusedBeforeReading() throws {
         for (name, dataset) in [("datatype-size-4gb.h5", "conv_a/conv_a/kernel:0"), ("datatype-size-3gb.h5", "bn_a/bn_a/beta:0")] {

@@ -17,6 +17,8 @@ let fuzzPath: String = {
 let inProcess = getenv("FEATUREMAPS_FUZZ_IN_PROCESS").map { String(cString: $0) == "1" } ?? false
 
 /// libFuzzer entry point: any bytes must give a loaded model or a WeightsError, never a crash.
+/// The reader's deadline is 5 s, under libFuzzer's 10 s timeout, so a libhdf5 endless loop is
+/// a WeightsError here as it is for users (after 30 s there).
 
 public func fuzzWeights(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let fd = open(fuzzPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
@@ -29,7 +31,7 @@ public func fuzzWeights(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     close(fd)
     do {
-        let loaded = try WeightsLoader.load(path: fuzzPath, isolated: !inProcess)
+        let loaded = try WeightsLoader.load(path: fuzzPath, isolated: !inProcess, readerDeadline: 5)
         precondition(loaded.storedParameters > 0, "a model without parameters")
     } catch let error as WeightsError {
         let message = error.errorDescription ?? ""
