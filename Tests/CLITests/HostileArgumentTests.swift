@@ -70,6 +70,25 @@ final class HostileArgumentTests: XCTestCase {
         }
     }
 
+    /// A write that fails half-way (here: past a 64 KB file-size limit, as on a full disk) leaves
+    /// neither a partial file nor the temporary one; files finished before it stay whole.
+    func testAFailedWriteLeavesNoPartialFile() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let r = try Hostile.run(["extract", "--weights", Hostile.weights, "--layers", "block_16_project,Conv1", "--out", dir,
+                                 Hostile.image], fileSizeBlocks: 128)
+        XCTAssertEqual(r.status, 73, r.stderr)
+        let line = Hostile.assertFailureLines(r, count: 1, naming: [dir + "/fixture_Conv1.npy"]).first ?? ""
+        XCTAssert(line.contains("File too large"), line)
+        // block_16_project is 7x7x56 floats (11 KB): written; Conv1 is 112x112x16 floats (803 KB): refused.
+        XCTAssertEqual(Hostile.files(in: dir), ["fixture_block_16_project.npy"])
+        XCTAssertEqual(r.stdout, dir + "/fixture_block_16_project.npy\n")
+        let render = try Hostile.run(["render", "--weights", Hostile.weights, "--layers", "block_1_conv1", "--out", dir + "/png",
+                                      Hostile.image], fileSizeBlocks: 16)
+        XCTAssertEqual(render.status, 73, render.stderr)
+        Hostile.assertFailureLines(render, count: 1, naming: [dir + "/png/fixture_block_1_conv1.png"], notes: 1)  // the alias note
+        XCTAssertEqual(Hostile.files(in: dir + "/png"), [])
+    }
+
     /// The same image twice, and two images with the same name in different folders: nothing is
     /// overwritten; later ones get "-2", "-3" and a note says so.
     func testSameStemTwiceGetsNumberedOutputs() throws {

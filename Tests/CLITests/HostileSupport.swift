@@ -15,10 +15,10 @@ enum Hostile {
                             "Program crashed", "💣", "Thread 0", "Usage:", "Error:"]
 
     /// Runs `featuremaps args` like CLI.run, but ends it (and fails the test) after `deadline`
-    /// seconds; `memoryKB` runs it under `ulimit -v`; `asNobody` runs it as user nobody (setpriv)
+    /// seconds; `memoryKB` runs it under `ulimit -v`, `fileSizeBlocks` under `ulimit -f`; `asNobody` runs it as user nobody (setpriv)
     /// from a copy of the binary in `nobodyDirectory`, because the tests run as root, who can read
     /// and write everything regardless of permissions.
-    static func run(_ args: [String], memoryKB: Int? = nil, asNobody: String? = nil, cwd: String? = nil,
+    static func run(_ args: [String], memoryKB: Int? = nil, fileSizeBlocks: Int? = nil, asNobody: String? = nil, cwd: String? = nil,
                     deadline: TimeInterval = 120, file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
         var executable = CLI.binary
         var arguments = args
@@ -30,6 +30,10 @@ enum Hostile {
             launcher = ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]
         }
         if let kb = memoryKB { launcher = ["/bin/sh", "-c", "ulimit -v \(kb) && exec \"$0\" \"$@\""] + launcher }
+        // A file-size limit with SIGXFSZ ignored: a write past it fails with EFBIG, like a full disk.
+        if let blocks = fileSizeBlocks {
+            launcher = ["/bin/sh", "-c", "trap '' XFSZ; ulimit -f \(blocks) && exec \"$0\" \"$@\""] + launcher
+        }
         if !launcher.isEmpty {
             arguments = Array(launcher.dropFirst()) + [executable] + args
             executable = launcher[0]
