@@ -46,6 +46,9 @@ struct Render: ParsableCommand {
         guard !parseLayerList(layers).isEmpty else { throw ValidationError("--layers needs at least one layer name") }
         guard columns >= 1 else { throw ValidationError("--columns \(columns) must be at least 1") }
         if let channels, channels < 1 { throw ValidationError("--channels \(channels) must be at least 1") }
+        if let channels, let channelList {
+            throw ValidationError("--channels \(channels) and --channel-list \(channelList) were both given; give only one of them")
+        }
         _ = try selection()
     }
 
