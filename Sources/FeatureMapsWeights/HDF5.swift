@@ -62,7 +62,14 @@ public final class HDF5File {
         return true
     }
 
+    /// The most strings a string attribute may hold (Keras's layer_names has a few hundred).
+    public static let maxStrings = 1 << 16
+    /// The longest fixed-length string accepted, in bytes.
+    public static let maxStringBytes = 1 << 12
+
     /// A string or string-array attribute, fixed- or variable-length (`H5Aopen_by_name`, `H5Aread`).
+    /// More than `maxStrings` strings, or fixed-length strings above `maxStringBytes`, are refused
+    /// before anything is allocated for them (`tooLarge`).
     public func stringArrayAttribute(_ name: String, on object: String) throws -> [String] {
         let where_ = "\(object)@\(name)"
         let attr = try HDF5Handle(H5Aopen_by_name(handle.id, object, name, chdf5_p_default(), chdf5_p_default()),
@@ -70,6 +77,10 @@ public final class HDF5File {
         let space = try HDF5Handle(H5Aget_space(attr.id), function: "H5Aget_space", object: where_, close: H5Sclose)
         let count = Int(H5Sget_simple_extent_npoints(space.id))
         guard count >= 0 else { throw HDF5Error.callFailed(function: "H5Sget_simple_extent_npoints", object: where_) }
+        // Keras lists at most a few hundred names; a corrupt dataspace must not size our buffers.
+        guard count <= Self.maxStrings else {
+            throw HDF5Error.tooLarge(object: where_, shape: [String(count)], limit: Self.maxStrings)
+        }
         // Keras writes the weight_names of a weightless layer as an empty float64 array: empty is empty.
         if count == 0 { return [] }
         let type = try HDF5Handle(H5Aget_type(attr.id), function: "H5Aget_type", object: where_, close: H5Tclose)
@@ -96,6 +107,9 @@ public final class HDF5File {
         }
         let size = H5Tget_size(type.id)
         guard size > 0 else { throw HDF5Error.callFailed(function: "H5Tget_size", object: where_) }
+        guard size <= Self.maxStringBytes else {
+            throw HDF5Error.tooLarge(object: where_, shape: [String(count), "\(size) bytes"], limit: Self.maxStringBytes)
+        }
         var bytes = [UInt8](repeating: 0, count: size * count)
         guard H5Aread(attr.id, type.id, &bytes) >= 0 else { throw HDF5Error.callFailed(function: "H5Aread", object: where_) }
         return (0..<count).map { i in

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import FeatureMapsEngine
+import Foundation
 
 /// Reads a Keras weights file in a child process, so that a crash inside libhdf5 on a malformed
 /// file becomes `WeightsError.readerCrashed` instead of ending the caller.
@@ -69,6 +70,7 @@ public enum IsolatedReader {
         close(unusedInput)
         let devNull = open("/dev/null", O_WRONLY)
         if devNull >= 0 { dup2(devNull, 2) }  // a crash report or library message must not reach the user
+        capAddressSpace()
         let outcome: Result<KerasWeights, WeightsError>
         do {
             outcome = .success(try readInProcess(path: path))
@@ -89,6 +91,22 @@ public enum IsolatedReader {
     }
 
     /// Everything until end of file, or nil when `deadline` seconds pass first (poll(2)).
+    /// libhdf5 can be made to allocate gigabytes by a few corrupt bytes (fuzzing found a
+    /// free-list allocation growing past 2 GB). The child caps its own address space at its
+    /// size now plus `readerMemoryBudget`, so such a file fails there instead of eating the machine.
+    private static func capAddressSpace() {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmSize:") }),
+              let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return }
+        var limit = rlimit(rlim_cur: rlim_t(kb * 1024 + readerMemoryBudget), rlim_max: rlim_t.max)
+        _ = setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+    }
+
+    /// Address space the reader child may add to what it inherits: 2 GB, eight times what the
+    /// largest file allowed (KerasWeightsFile.maxValuesPerFile) needs.
+    public static let readerMemoryBudget = 2 << 30
+
     private static func readToEnd(_ fd: Int32, deadline: Double) -> [UInt8]? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
