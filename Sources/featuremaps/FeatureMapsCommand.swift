@@ -25,7 +25,7 @@ struct FeatureMapsCommand: ParsableCommand {
             guard !(error is ExitCode), exitCode(for: error) == .validationFailure, !message.isEmpty else {
                 exit(withError: error)
             }
-            let names = configuration.subcommands.map { $0._commandName }
+            let names = configuration.subcommands.map { $0.configuration.commandName ?? String(describing: $0).lowercased() }
             let command = CommandLine.arguments.dropFirst().first { names.contains($0) }.map { " " + $0 } ?? ""
             Report.warn("\(message.split(separator: "\n").joined(separator: " ")); see 'featuremaps\(command) --help'")
             exit(withError: ExitCode(Status.usage.rawValue))
