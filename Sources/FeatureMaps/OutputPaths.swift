@@ -7,3 +7,23 @@ public enum OutputPaths {
         return directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 }
+
+/// Output stems for the inputs of one run, so that two inputs never write the same file: the
+/// same image given twice, or `a/cat.png` and `b/cat.jpg` (both "cat"). The first input keeps its
+/// stem; a later one gets "<stem>-2", "<stem>-3", ... (the first that no earlier input used).
+public struct OutputStems {
+    private var used: Set<String> = []
+
+    public init() {}
+
+    public mutating func claim(_ stem: String) -> String {
+        var candidate = stem
+        var n = 2
+        while used.contains(candidate) {
+            candidate = "\(stem)-\(n)"
+            n += 1
+        }
+        used.insert(candidate)
+        return candidate
+    }
+}

@@ -6,8 +6,9 @@ import FeatureMapsWeights
 /// An image ready for the network: decoded, resized without cropping, preprocessed.
 public struct PreparedImage: Sendable {
     public let path: String
-    /// The file name without directory and extension, used to name outputs.
-    public let stem: String
+    /// The file name without directory and extension, used to name outputs (a command may
+    /// replace it with a numbered one, see OutputStems).
+    public var stem: String
     public let originalWidth: Int
     public let originalHeight: Int
     /// What the network sees, as pixels (inputSize x inputSize).

@@ -11,6 +11,10 @@ import Foundation
 ///   (the tests allow 2). CMYK/YCCK follow the Adobe marker (inverted data when present);
 ///   Pillow always assumes Adobe-inverted CMYK, so the two differ only on CMYK JPEGs without
 ///   an Adobe APP14 marker. A JPEG that ends early is an error, as in Pillow.
+/// - EXIF orientation: a JPEG whose EXIF (or XMP) orientation is 2...8 is turned upright as
+///   Pillow's `ImageOps.exif_transpose` does (EXIFOrientation, Transpose), so a phone photo is
+///   seen the way its viewer shows it. (Keras's load_img does not do this; a camera-rotated
+///   photo fed to Keras directly lies on its side.)
 public enum ImageDecoder {
     /// Pillow's DecompressionBombError threshold (2 * Image.MAX_IMAGE_PIXELS): what Pillow
     /// refuses to open is refused here too. An RGB8 image this large takes about 537 MB.
@@ -44,7 +48,9 @@ public enum ImageDecoder {
         let limit = max(0, maxPixels)
         switch ImageFormat(sniffing: buffer) {
         case .jpeg:
-            return try JPEGDecoding.decode(buffer, maxPixels: limit, source: source)
+            let image = try JPEGDecoding.decode(buffer, maxPixels: limit, source: source)
+            guard let transpose = Transpose(exifOrientation: EXIFOrientation.of(jpeg: buffer)) else { return image }
+            return transpose.apply(image)
         case .png:
             return try PNGDecoding.decode(buffer, maxPixels: limit, source: source)
         case nil:

@@ -10,6 +10,8 @@ public enum HDF5Error: Error, Equatable, Sendable {
     case callFailed(function: String, object: String)
     case notFound(object: String)
     case unsupportedType(object: String, detail: String)
+    /// A dataset with more values than the caller's limit (dimensions as stored, as text).
+    case tooLarge(object: String, shape: [String], limit: Int)
 }
 
 /// Closes an HDF5 identifier with the matching H5?close when it goes out of scope.
@@ -60,7 +62,14 @@ public final class HDF5File {
         return true
     }
 
+    /// The most strings a string attribute may hold (Keras's layer_names has a few hundred).
+    public static let maxStrings = 1 << 16
+    /// The longest fixed-length string accepted, in bytes.
+    public static let maxStringBytes = 1 << 12
+
     /// A string or string-array attribute, fixed- or variable-length (`H5Aopen_by_name`, `H5Aread`).
+    /// More than `maxStrings` strings, or fixed-length strings above `maxStringBytes`, are refused
+    /// before anything is allocated for them (`tooLarge`).
     public func stringArrayAttribute(_ name: String, on object: String) throws -> [String] {
         let where_ = "\(object)@\(name)"
         let attr = try HDF5Handle(H5Aopen_by_name(handle.id, object, name, chdf5_p_default(), chdf5_p_default()),
@@ -68,6 +77,10 @@ public final class HDF5File {
         let space = try HDF5Handle(H5Aget_space(attr.id), function: "H5Aget_space", object: where_, close: H5Sclose)
         let count = Int(H5Sget_simple_extent_npoints(space.id))
         guard count >= 0 else { throw HDF5Error.callFailed(function: "H5Sget_simple_extent_npoints", object: where_) }
+        // Keras lists at most a few hundred names; a corrupt dataspace must not size our buffers.
+        guard count <= Self.maxStrings else {
+            throw HDF5Error.tooLarge(object: where_, shape: [String(count)], limit: Self.maxStrings)
+        }
         // Keras writes the weight_names of a weightless layer as an empty float64 array: empty is empty.
         if count == 0 { return [] }
         let type = try HDF5Handle(H5Aget_type(attr.id), function: "H5Aget_type", object: where_, close: H5Tclose)
@@ -94,6 +107,9 @@ public final class HDF5File {
         }
         let size = H5Tget_size(type.id)
         guard size > 0 else { throw HDF5Error.callFailed(function: "H5Tget_size", object: where_) }
+        guard size <= Self.maxStringBytes else {
+            throw HDF5Error.tooLarge(object: where_, shape: [String(count), "\(size) bytes"], limit: Self.maxStringBytes)
+        }
         var bytes = [UInt8](repeating: 0, count: size * count)
         guard H5Aread(attr.id, type.id, &bytes) >= 0 else { throw HDF5Error.callFailed(function: "H5Aread", object: where_) }
         return (0..<count).map { i in
@@ -106,7 +122,9 @@ public final class HDF5File {
 
     /// Shape and float32 values of the dataset at `path`, converted by HDF5 from any
     /// stored float type (`H5Dopen2`, `H5Dget_space`, `H5Dread` with H5T_NATIVE_FLOAT).
-    public func floatDataset(_ path: String) throws -> (shape: [Int], values: [Float]) {
+    /// A dataset of more than `maxValues` values (or whose size overflows) is refused from its
+    /// dataspace, before anything is allocated for it: `tooLarge`.
+    public func floatDataset(_ path: String, maxValues: Int) throws -> (shape: [Int], values: [Float]) {
         guard exists(path) else { throw HDF5Error.notFound(object: path) }
         let ds = try HDF5Handle(H5Dopen2(handle.id, path, chdf5_p_default()), function: "H5Dopen2", object: path, close: H5Dclose)
         let type = try HDF5Handle(H5Dget_type(ds.id), function: "H5Dget_type", object: path, close: H5Tclose)
@@ -121,9 +139,23 @@ public final class HDF5File {
         guard H5Sget_simple_extent_dims(space.id, &dims, nil) >= 0 else {
             throw HDF5Error.callFailed(function: "H5Sget_simple_extent_dims", object: path)
         }
+        var count = 1
+        for d in dims.prefix(rank) {
+            let (product, overflow) = count.multipliedReportingOverflow(by: Int(truncatingIfNeeded: d))
+            guard d <= hsize_t(Int.max), !overflow, product <= maxValues else {
+                throw HDF5Error.tooLarge(object: path, shape: dims.prefix(rank).map { String($0) }, limit: maxValues)
+            }
+            count = product
+        }
         let shape = dims.prefix(rank).map { Int($0) }
-        let count = shape.reduce(1, *)
-        guard count <= 1 << 28 else { throw HDF5Error.unsupportedType(object: path, detail: "dataset too large (\(shape))") }
+        // A corrupt datatype or chunk size makes H5Dread allocate conversion and chunk buffers of
+        // that size (gigabytes from a few bytes): numbers are 1 to 8 bytes, chunks hold at most
+        // `maxValues` elements.
+        let typeSize = H5Tget_size(type.id)
+        guard (1...8).contains(typeSize) else {
+            throw HDF5Error.unsupportedType(object: path, detail: "a number type of \(typeSize) bytes")
+        }
+        try checkChunks(of: ds, path: path, maxValues: maxValues)
         var values = [Float](repeating: 0, count: count)
         if count > 0 {
             let r = values.withUnsafeMutableBytes {
@@ -132,6 +164,29 @@ public final class HDF5File {
             guard r >= 0 else { throw HDF5Error.callFailed(function: "H5Dread", object: path) }
         }
         return (shape, values)
+    }
+}
+
+extension HDF5File {
+    /// Refuses a chunked dataset whose chunk holds more than `maxValues` elements
+    /// (`H5Dget_create_plist`, `H5Pget_layout`, `H5Pget_chunk`).
+    func checkChunks(of ds: HDF5Handle, path: String, maxValues: Int) throws {
+        let plist = try HDF5Handle(H5Dget_create_plist(ds.id), function: "H5Dget_create_plist", object: path, close: H5Pclose)
+        let layout = H5Pget_layout(plist.id)
+        guard layout != H5D_LAYOUT_ERROR else { throw HDF5Error.callFailed(function: "H5Pget_layout", object: path) }
+        guard layout == H5D_CHUNKED else { return }
+        var chunk = [hsize_t](repeating: 0, count: 32)
+        let rank = H5Pget_chunk(plist.id, 32, &chunk)
+        guard rank >= 0 else { throw HDF5Error.callFailed(function: "H5Pget_chunk", object: path) }
+        var volume = 1
+        for d in chunk.prefix(Int(rank)) {
+            let (product, overflow) = volume.multipliedReportingOverflow(by: Int(truncatingIfNeeded: d))
+            guard d <= hsize_t(Int.max), !overflow, product <= maxValues else {
+                throw HDF5Error.tooLarge(object: path + " (chunk)", shape: chunk.prefix(Int(rank)).map { String($0) },
+                                         limit: maxValues)
+            }
+            volume = product
+        }
     }
 }
 

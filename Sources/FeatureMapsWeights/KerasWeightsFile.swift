@@ -9,17 +9,27 @@ import FeatureMapsEngine
 // Strings may be fixed-length (h5py from numpy byte arrays) or variable-length.
 
 public enum KerasWeightsFile {
-    /// Reads every weight of every layer listed in the file.
+    /// The most values one weight array may hold: 16,777,216 (64 MB of float32). MobileNetV2's
+    /// largest, `predictions/kernel` at alpha 1.4, holds 1,792,000.
+    public static let maxValuesPerArray = 1 << 24
+    /// The most values a whole file may hold: 67,108,864 (256 MB); alpha 1.4 holds 6,156,712.
+    public static let maxValuesPerFile = 1 << 26
+
+    /// Reads every weight of every layer listed in the file. Arrays above the limits above are
+    /// refused from their dataspace, before any allocation (HDF5Error.tooLarge).
     public static func read(_ file: HDF5File) throws -> KerasWeights {
         let root = try weightsRoot(file)
         let layerNames = try splitAttribute("layer_names", on: root, in: file)
         var weights = KerasWeights(layerOrder: layerNames)
+        var budget = maxValuesPerFile
         for layer in layerNames {
             let group = root == "/" ? layer : root + "/" + layer
             guard file.exists(group) else { throw HDF5Error.notFound(object: group) }
             var arrays: [String: WeightArray] = [:]
             for stored in try splitAttribute("weight_names", on: group, in: file) {
-                let (shape, values) = try file.floatDataset(group + "/" + stored)
+                let (shape, values) = try file.floatDataset(
+                    group + "/" + stored, maxValues: min(maxValuesPerArray, budget))
+                budget -= values.count
                 arrays[KerasWeights.shortWeightName(stored)] = WeightArray(shape: shape, values: values)
             }
             weights.layers[layer] = arrays

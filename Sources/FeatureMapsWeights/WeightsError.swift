@@ -14,6 +14,14 @@ public enum WeightsError: Error, Equatable, Sendable {
     case hdf5(path: String, HDF5Error)
     /// The file is Keras's layout but does not match MobileNetV2.
     case architecture(path: String, EngineError)
+    /// The isolated HDF5 reader (IsolatedReader) died: killed by `signal`, or (0) it ended
+    /// without a complete answer. libhdf5 crashes on some malformed files.
+    case readerCrashed(path: String, signal: Int)
+    /// The isolated reader was still running after `seconds` and was killed (libhdf5 loops
+    /// forever on some malformed files).
+    case readerTimedOut(path: String, seconds: Double)
+    /// The reader process could not be started (pipe/fork failed): `reason` is strerror's text.
+    case readerFailed(path: String, reason: String)
     /// No file given and none in the places searched (in order).
     case noWeights(searched: [String])
     /// Not in the Keras cache at `path`, and downloading is off; `why`: "--offline" or "FEATUREMAPS_OFFLINE=1".
@@ -53,6 +61,13 @@ extension WeightsError: LocalizedError {
             return "weights file '\(p)' could not be read: \(e.detail); the file may be damaged, get a fresh copy"
         case .architecture(let p, let e):
             return "weights file '\(p)': \(e.localizedDescription)"
+        case .readerCrashed(let p, let signal):
+            let how = signal == 0 ? "stopped without an answer" : "crashed (signal \(signal))"
+            return "weights file '\(p)' is damaged: the HDF5 library \(how) reading it; get a fresh copy of the file"
+        case .readerTimedOut(let p, let seconds):
+            return "weights file '\(p)' is damaged: the HDF5 library had not finished reading it after \(Int(seconds)) s; get a fresh copy of the file"
+        case .readerFailed(let p, let reason):
+            return "weights file '\(p)' could not be read (\(reason)); check free memory and process limits, then try again"
         case .noWeights(let searched):
             return "no MobileNetV2 weights found (looked in: \(searched.joined(separator: ", "))); "
                 + "pass --weights FILE or set FEATUREMAPS_WEIGHTS, or put Keras's "
@@ -144,6 +159,8 @@ extension HDF5Error {
         case .callFailed(let function, let object): return "\(function) failed on \(object)"
         case .notFound(let object): return "\(object) is missing"
         case .unsupportedType(let object, let detail): return "\(object) is \(detail)"
+        case .tooLarge(let object, let shape, let limit):
+            return "\(object) claims shape (\(shape.joined(separator: ", "))), more than the limit of \(limit) values"
         }
     }
 }

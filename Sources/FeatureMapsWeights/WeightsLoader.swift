@@ -11,16 +11,14 @@ public struct LoadedWeights: Sendable {
 
 public enum WeightsLoader {
     /// Opens, reads and checks a Keras MobileNetV2 weights file. Every failure names the file.
-    public static func load(path: String) throws -> LoadedWeights {
+    /// The HDF5 reading happens in a child process (IsolatedReader) unless `isolated` is false,
+    /// so that a libhdf5 crash on a malformed file is an error, not the end of the caller, and a
+    /// libhdf5 endless loop ends after `readerDeadline` seconds.
+    public static func load(path: String, isolated: Bool = true,
+                            readerDeadline: Double = IsolatedReader.defaultDeadline) throws -> LoadedWeights {
         try checkReadableFile(path)
-        let file: HDF5File
-        do { file = try HDF5File(path: path) } catch { throw WeightsError.notHDF5(path: path) }
-        let weights: KerasWeights
-        do {
-            weights = try KerasWeightsFile.read(file)
-        } catch let e as HDF5Error {
-            throw WeightsError.hdf5(path: path, e)
-        }
+        let weights = isolated ? try IsolatedReader.read(path: path, deadline: readerDeadline)
+            : try IsolatedReader.readInProcess(path: path)
         do {
             return LoadedWeights(path: path, model: try MobileNetV2(weights: weights), storedParameters: weights.parameterCount)
         } catch let e as EngineError {

@@ -11,7 +11,7 @@ struct Classify: ParsableCommand {
     @OptionGroup var weightsOptions: WeightsOptions
     @OptionGroup var inputOptions: InputOptions
 
-    @Option(name: .long, help: "How many classes to print per image (1 to the number of classes).")
+    @Option(name: .long, parsing: .unconditional, help: "How many classes to print per image (1 to the number of classes).")
     var top: Int = 3
 
     @Flag(name: .long, help: "Print JSON instead of text.")

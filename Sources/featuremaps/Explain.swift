@@ -60,7 +60,8 @@ struct Explain: ParsableCommand {
             try AtomicFile.prepareDirectory(out)
             job.wrote = Report.output
             job.note = Report.note
-            return try Report.forEach(images) { try job.explain(session.prepare(imageAt: $0)) }
+            var stems = OutputStems()
+            return try Report.forEach(images) { try job.explain(Report.claimStem(session.prepare(imageAt: $0), in: &stems)) }
         }
     }
 }

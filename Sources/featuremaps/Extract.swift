@@ -31,8 +31,9 @@ struct Extract: ParsableCommand {
             Report.aliases(resolved)
             try AtomicFile.prepareDirectory(out)
             let pass = ForwardPass(model: session.model, threads: Session.defaultThreads)
+            var stems = OutputStems()
             return try Report.forEach(images) { path in
-                let image = try session.prepare(imageAt: path)
+                let image = Report.claimStem(try session.prepare(imageAt: path), in: &stems)
                 let outputs = try session.activations(image, layers: resolved, using: pass)
                 for layer in resolved {
                     let file = OutputPaths.file(directory: out, stem: image.stem, layer: layer.requested, extension: "npy")

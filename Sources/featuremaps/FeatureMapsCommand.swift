@@ -14,4 +14,23 @@ struct FeatureMapsCommand: ParsableCommand {
             65 an input image could not be read, 66 weights missing or invalid, 73 output not written.
             """,
         subcommands: [Classify.self, Layers.self, Extract.self, Render.self, Explain.self, Bench.self, Weights.self])
+
+    /// ArgumentParser's own main, except that a usage error is one line on stderr
+    /// ("featuremaps: <message>; see 'featuremaps <command> --help'", status 64) instead of the
+    /// message plus the usage block. Help, version and ExitCode are left to ArgumentParser.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let message = Self.message(for: error)
+            guard !(error is ExitCode), exitCode(for: error) == .validationFailure, !message.isEmpty else {
+                exit(withError: error)
+            }
+            let names = configuration.subcommands.map { $0.configuration.commandName ?? String(describing: $0).lowercased() }
+            let command = CommandLine.arguments.dropFirst().first { names.contains($0) }.map { " " + $0 } ?? ""
+            Report.warn("\(message.split(separator: "\n").joined(separator: " ")); see 'featuremaps\(command) --help'")
+            exit(withError: ExitCode(Status.usage.rawValue))
+        }
+    }
 }

@@ -10,7 +10,7 @@ struct Layers: ParsableCommand {
 
     @OptionGroup var weightsOptions: WeightsOptions
 
-    @Option(name: .long, help: ArgumentHelp("Input size N (N x N pixels).", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Input size N (N x N pixels).", valueName: "N"))
     var inputSize: Int = 224
 
     @Flag(name: .long, help: "Print JSON instead of a table.")

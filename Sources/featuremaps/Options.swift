@@ -38,7 +38,7 @@ struct WeightsOptions: ParsableArguments {
 
 /// How images are fed to the network.
 struct InputOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Resize images to N x N pixels (no crop) before the network.", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Resize images to N x N pixels (no crop) before the network.", valueName: "N"))
     var inputSize: Int = 224
 
     func validate() throws {

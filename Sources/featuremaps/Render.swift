@@ -18,7 +18,7 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Comma-separated layer names (Keras names or block_N_conv1).", valueName: "L1,L2"))
     var layers = "block_1_conv1,block_3_conv1,block_6_conv1"
 
-    @Option(name: .long, help: ArgumentHelp("How many channels per layer (default 16).", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How many channels per layer (default 16).", valueName: "N"))
     var channels: Int?
 
     @Option(name: .long, help: ArgumentHelp("Exactly these channels, 0-based: 0,5,9-12.", valueName: "list"))
@@ -27,7 +27,7 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("first: channels 0, 1, 2, ...; strongest: largest mean activation first.", valueName: "first|strongest"))
     var select: SelectionMode = .first
 
-    @Option(name: .long, help: "Tiles per row.")
+    @Option(name: .long, parsing: .unconditional, help: "Tiles per row.")
     var columns = 4
 
     @Option(name: .long, help: ArgumentHelp("channel: each tile scaled to its own min..max; layer: one range for the grid.", valueName: "channel|layer"))
@@ -46,8 +46,8 @@ struct Render: ParsableCommand {
         guard !parseLayerList(layers).isEmpty else { throw ValidationError("--layers needs at least one layer name") }
         guard columns >= 1 else { throw ValidationError("--columns \(columns) must be at least 1") }
         if let channels, channels < 1 { throw ValidationError("--channels \(channels) must be at least 1") }
-        if let channels, channelList != nil {
-            throw ValidationError("give either --channels (\(channels)) or --channel-list, not both")
+        if let channels, let channelList {
+            throw ValidationError("--channels \(channels) and --channel-list \(channelList) were both given; give only one of them")
         }
         _ = try selection()
     }
@@ -74,7 +74,8 @@ struct Render: ParsableCommand {
                 try job.render(session.prepare(BuiltInImage.notebookTestImage(), path: BuiltInImage.name))
                 return .success
             }
-            return try Report.forEach(images) { try job.render(session.prepare(imageAt: $0)) }
+            var stems = OutputStems()
+            return try Report.forEach(images) { try job.render(Report.claimStem(session.prepare(imageAt: $0), in: &stems)) }
         }
     }
 }

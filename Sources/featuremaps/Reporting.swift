@@ -90,6 +90,18 @@ enum Report {
         return .partialFailure
     }
 
+    /// The image with a stem no earlier input of this run used (OutputStems); a renamed one is
+    /// said on stderr, so no output is overwritten silently.
+    static func claimStem(_ image: PreparedImage, in stems: inout OutputStems) -> PreparedImage {
+        var image = image
+        let stem = stems.claim(image.stem)
+        if stem != image.stem {
+            note("\(image.path): another input of this run already writes \(image.stem)_*; this one's files are named \(stem)_*")
+            image.stem = stem
+        }
+        return image
+    }
+
     /// Says once on stderr what each alias stands for: "block_1_conv1 = block_1_expand_relu (112x112x96)".
     static func aliases(_ layers: [ResolvedLayer]) {
         for l in layers where l.isAlias {

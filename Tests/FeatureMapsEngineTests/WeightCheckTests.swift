@@ -29,6 +29,25 @@ final class WeightCheckTests: XCTestCase {
         }
     }
 
+    /// Channel counts are read from the stored shapes (the stem, each block's projection, the
+    /// head, the classes): absurd ones (0, 1, odd, a rank-0 array) must be refused as a shape
+    /// mismatch or a missing channel count, never trap while the architecture is derived.
+    func testAbsurdChannelCountsAreRefusedNotTrapped() {
+        let sources = [("Conv1", "kernel"), ("block_3_project", "kernel"), ("block_16_project", "kernel"),
+                       ("Conv_1", "kernel"), ("predictions", "bias"), ("predictions", "kernel")]
+        let base = validWeights()
+        for (layer, weight) in sources {
+            for shape in [[0], [3, 3, 3, 0], [1, 1, 16, 1], [1, 1, 8, 7], [], [0, 0], [2, 0, 5, 3]] {
+                var w = base
+                let n = shape.reduce(1, *)
+                w.layers[layer]![weight] = WeightArray(shape: shape, values: [Float](repeating: 0.5, count: n))
+                XCTAssertThrowsError(try MobileNetV2(weights: w), "\(layer)/\(weight) \(shape)") { error in
+                    XCTAssert(error is EngineError, "\(error)")
+                }
+            }
+        }
+    }
+
     func testWrongShapeNamesLayerWeightExpectedAndFound() {
         var w = validWeights()
         w.layers["block_5_depthwise"]!["depthwise_kernel"] = WeightArray(shape: [3, 3, 95, 1], values: [Float](repeating: 0, count: 9 * 95))

@@ -15,17 +15,21 @@ enum FixtureFiles {
         codecDirectory.appendingPathComponent(name).path
     }
 
-    static func bytes(_ name: String) throws -> [UInt8] {
-        let url = codecDirectory.appendingPathComponent(name)
+    /// Fixtures/images/hostile, written by Scripts/make_hostile_fixtures.py.
+    static let hostileDirectory = codecDirectory.deletingLastPathComponent().appendingPathComponent("hostile")
+
+    static func bytes(_ name: String, hostile: Bool = false) throws -> [UInt8] {
+        let url = (hostile ? hostileDirectory : codecDirectory).appendingPathComponent(name)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw FixtureError("missing fixture \(url.path); run /work/venv-keras/bin/python Scripts/make_image_fixtures.py")
+            let script = hostile ? "make_hostile_fixtures.py" : "make_image_fixtures.py"
+            throw FixtureError("missing fixture \(url.path); run /work/venv-keras/bin/python Scripts/\(script)")
         }
         return [UInt8](data)
     }
 
     /// A uint8 (H, W, 3) .npy written by numpy.save, as an RGBImage.
-    static func npyImage(_ name: String) throws -> RGBImage {
-        let data = try bytes(name)
+    static func npyImage(_ name: String, hostile: Bool = false) throws -> RGBImage {
+        let data = try bytes(name, hostile: hostile)
         guard data.count > 10, data.starts(with: [0x93] + Array("NUMPY".utf8)) else {
             throw FixtureError("\(name) is not a .npy file")
         }

@@ -1,0 +1,25 @@
+// swift-tools-version:5.9
+// libFuzzer harnesses for featuremaps (not built by CI; see Scripts/fuzz and the README's
+// "Fuzzing"). Sources/<library> are symbolic links to the main package's own Sources, so the
+// fuzzers run exactly the code the CLI runs. Build only with the fuzzer sanitizer:
+//   swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+//               -Xcc -fsanitize=fuzzer-no-link,address
+// (libFuzzer supplies main(); a plain `swift build` of the two executables cannot link).
+import PackageDescription
+
+let package = Package(
+    name: "featuremaps-fuzz",
+    targets: [
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial"),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng"),
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "FeatureMapsEngine", dependencies: ["COpenBLAS"]),
+        .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsEngine"]),
+        .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG"]),
+        /// JPEG/PNG bytes -> ImageDecoder.decode (by content), with a 4-megapixel limit.
+        .executableTarget(name: "FuzzImages", dependencies: ["FeatureMapsImages"]),
+        /// Bytes -> a temporary .h5 file -> WeightsLoader.load (HDF5, Keras layout, MobileNetV2 checks).
+        .executableTarget(name: "FuzzWeights", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine"]),
+    ]
+)

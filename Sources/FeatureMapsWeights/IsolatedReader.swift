@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import FeatureMapsEngine
+import Foundation
+
+/// Reads a Keras weights file in a child process, so that a crash inside libhdf5 on a malformed
+/// file becomes `WeightsError.readerCrashed` instead of ending the caller.
+///
+/// Why: libhdf5 (1.10.8, Debian 12) trusts length fields of the file's metadata; fuzzing found
+/// malformed files on which it reads out of bounds (e.g. H5HG_read copying a global-heap object
+/// with a corrupt size while reading a variable-length string attribute). Those bugs are in the
+/// library, not here; isolating the reader is the only fix that holds for every such bug.
+///
+/// Contract: fork(2); the child silences its stderr, opens the file with HDF5, reads every
+/// listed layer (KerasWeightsFile.read), writes the weights or the typed error to a pipe with
+/// `WireFormat`, and leaves with _exit(0). The parent reads the pipe to its end, reaps the child
+/// and decodes. A child killed by a signal, or one that exits without a complete message, is
+/// `readerCrashed`; one still running after `deadline` seconds (libhdf5 loops forever on some
+/// malformed global heaps) is killed and reported as `readerTimedOut`. Nothing else about the
+/// caller changes: no HDF5 call happens in the parent.
+public enum IsolatedReader {
+    /// Reading Keras's largest MobileNetV2 file takes well under a second.
+    public static let defaultDeadline: Double = 30
+
+    public static func read(path: String, deadline: Double = defaultDeadline) throws -> KerasWeights {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw WeightsError.readerFailed(path: path, reason: lastError()) }
+        let pid = fork()
+        if pid < 0 {
+            let reason = lastError()
+            close(fds[0])
+            close(fds[1])
+            throw WeightsError.readerFailed(path: path, reason: reason)
+        }
+        if pid == 0 { runChild(path: path, output: fds[1], unusedInput: fds[0], deadline: deadline) }
+
+        close(fds[1])
+        let message = readToEnd(fds[0], deadline: deadline)
+        close(fds[0])
+        if message == nil { kill(pid, SIGKILL) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { throw WeightsError.readerFailed(path: path, reason: lastError()) }
+        }
+        guard let message else { throw WeightsError.readerTimedOut(path: path, seconds: deadline) }
+        let signal = status & 0x7F
+        if signal != 0 { throw WeightsError.readerCrashed(path: path, signal: Int(signal)) }
+        guard (status >> 8) & 0xFF == 0, let outcome = WireFormat.decode(message, path: path) else {
+            throw WeightsError.readerCrashed(path: path, signal: 0)
+        }
+        return try outcome.get()
+    }
+
+    /// The same read in this process, with the same errors: what the child runs.
+    public static func readInProcess(path: String) throws -> KerasWeights {
+        let file: HDF5File
+        do { file = try HDF5File(path: path) } catch { throw WeightsError.notHDF5(path: path) }
+        do {
+            return try KerasWeightsFile.read(file)
+        } catch let e as HDF5Error {
+            throw WeightsError.hdf5(path: path, e)
+        }
+    }
+
+    /// The child: never returns.
+    private static func runChild(path: String, output: Int32, unusedInput: Int32, deadline: Double) -> Never {
+        close(unusedInput)
+        let devNull = open("/dev/null", O_WRONLY)
+        if devNull >= 0 { dup2(devNull, 2) }  // a crash report or library message must not reach the user
+        // A crash must end the child at once: no Swift backtracer, no core file. (Seen in the
+        // AddressSanitizer fuzz build: the backtracer started in a crashed child was left running,
+        // orphaned; a plain build did not show it, but nothing is gained by running it there.)
+        for signal in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS] { Glibc.signal(signal, SIG_DFL) }
+        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
+        // If the parent dies before the deadline kills the child, an endless loop in libhdf5
+        // still ends: the kernel stops the child after this much CPU time.
+        var cpu = rlimit(rlim_cur: rlim_t(deadline.rounded(.up)) + 2, rlim_max: rlim_t(deadline.rounded(.up)) + 3)
+        _ = setrlimit(Int32(RLIMIT_CPU.rawValue), &cpu)
+        capAddressSpace()
+        let outcome: Result<KerasWeights, WeightsError>
+        do {
+            outcome = .success(try readInProcess(path: path))
+        } catch let e as WeightsError {
+            outcome = .failure(e)
+        } catch {
+            outcome = .failure(.readerFailed(path: path, reason: "\(error)"))
+        }
+        let bytes = WireFormat.encode(outcome)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { _exit(1) }
+            written += n
+        }
+        _exit(0)
+    }
+
+    /// Everything until end of file, or nil when `deadline` seconds pass first (poll(2)).
+    /// libhdf5 can be made to allocate gigabytes by a few corrupt bytes (fuzzing found a
+    /// free-list allocation growing past 2 GB). The child caps its own address space at its
+    /// size now plus `readerMemoryBudget`, so such a file fails there instead of eating the machine.
+    private static func capAddressSpace() {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmSize:") }),
+              let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return }
+        var limit = rlimit(rlim_cur: rlim_t(kb * 1024 + readerMemoryBudget), rlim_max: rlim_t.max)
+        _ = setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+    }
+
+    /// Address space the reader child may add to what it inherits: 2 GB, eight times what the
+    /// largest file allowed (KerasWeightsFile.maxValuesPerFile) needs.
+    public static let readerMemoryBudget = 2 << 30
+
+    private static func readToEnd(_ fd: Int32, deadline: Double) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        let end = monotonicSeconds() + deadline
+        while true {
+            let left = end - monotonicSeconds()
+            if left <= 0 { return nil }
+            var waiting = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&waiting, 1, Int32(min(left * 1000, 60_000)) + 1)
+            if ready < 0 && errno == EINTR { continue }
+            if ready == 0 { continue }
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return bytes }
+            bytes += chunk[0..<n]
+        }
+    }
+
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    private static func lastError() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,152 @@
+import FeatureMapsEngine
+
+/// The message IsolatedReader's child sends its parent: the weights read, or the typed error.
+/// Little-endian, length-prefixed, bounded by "FMW1" ... "END!" so that a child that dies while
+/// writing is noticed. `decode` checks every length and every shape against its value count;
+/// anything malformed is nil (the parent then reports the reader as crashed), never a trap.
+enum WireFormat {
+    static let head = Array("FMW1".utf8), tail = Array("END!".utf8)
+
+    static func encode(_ outcome: Result<KerasWeights, WeightsError>) -> [UInt8] {
+        var w = Writer()
+        w.bytes += head
+        switch outcome {
+        case .success(let weights):
+            w.u64(0)
+            w.strings(weights.layerOrder)
+            w.u64(weights.layers.count)
+            for (layer, arrays) in weights.layers.sorted(by: { $0.key < $1.key }) {
+                w.string(layer)
+                w.u64(arrays.count)
+                for (name, array) in arrays.sorted(by: { $0.key < $1.key }) {
+                    w.string(name)
+                    w.u64(array.shape.count)
+                    array.shape.forEach { w.u64($0) }
+                    w.u64(array.values.count)
+                    array.values.withUnsafeBytes { w.bytes += $0 }  // Float is little-endian here
+                }
+            }
+        case .failure(.notHDF5):
+            w.u64(1)
+        case .failure(.notKerasLayout):
+            w.u64(2)
+        case .failure(.hdf5(_, let e)):
+            w.u64(3)
+            switch e {
+            case .openFailed(let p): w.u64(0); w.strings([p])
+            case .callFailed(let f, let o): w.u64(1); w.strings([f, o])
+            case .notFound(let o): w.u64(2); w.strings([o])
+            case .unsupportedType(let o, let d): w.u64(3); w.strings([o, d])
+            case .tooLarge(let o, let shape, let limit): w.u64(4); w.strings([o, String(limit)] + shape)
+            }
+        case .failure(let other):
+            w.u64(4)
+            w.string(other.errorDescription ?? "\(other)")
+        }
+        w.bytes += tail
+        return w.bytes
+    }
+
+    static func decode(_ bytes: [UInt8], path: String) -> Result<KerasWeights, WeightsError>? {
+        var r = Reader(bytes: bytes)
+        guard r.take(head.count)?.elementsEqual(head) == true, bytes.suffix(tail.count).elementsEqual(tail) else { return nil }
+        guard let tag = r.u64() else { return nil }
+        let outcome: Result<KerasWeights, WeightsError>
+        switch tag {
+        case 0:
+            guard let order = r.strings(), let layerCount = r.count() else { return nil }
+            var weights = KerasWeights(layerOrder: order)
+            for _ in 0..<layerCount {
+                guard let layer = r.string(), let arrayCount = r.count() else { return nil }
+                var arrays: [String: WeightArray] = [:]
+                for _ in 0..<arrayCount {
+                    guard let name = r.string(), let rank = r.count(), rank <= 8 else { return nil }
+                    var shape: [Int] = []
+                    for _ in 0..<rank {
+                        guard let d = r.count() else { return nil }
+                        shape.append(d)
+                    }
+                    guard let count = r.count(), let product = Self.product(shape), product == count,
+                          let raw = r.take(count * 4)
+                    else { return nil }
+                    let values = raw.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+                    arrays[name] = WeightArray(shape: shape, values: values)
+                }
+                weights.layers[layer] = arrays
+            }
+            outcome = .success(weights)
+        case 1: outcome = .failure(.notHDF5(path: path))
+        case 2: outcome = .failure(.notKerasLayout(path: path))
+        case 3:
+            guard let kind = r.u64(), let s = r.strings() else { return nil }
+            let e: HDF5Error
+            switch (kind, s.count) {
+            case (0, 1): e = .openFailed(path: s[0])
+            case (1, 2): e = .callFailed(function: s[0], object: s[1])
+            case (2, 1): e = .notFound(object: s[0])
+            case (3, 2): e = .unsupportedType(object: s[0], detail: s[1])
+            case (4, 2...):
+                guard let limit = Int(s[1]) else { return nil }
+                e = .tooLarge(object: s[0], shape: Array(s[2...]), limit: limit)
+            default: return nil
+            }
+            outcome = .failure(.hdf5(path: path, e))
+        case 4:
+            guard let reason = r.string() else { return nil }
+            outcome = .failure(.readerFailed(path: path, reason: reason))
+        default: return nil
+        }
+        guard r.offset == bytes.count - tail.count else { return nil }
+        return outcome
+    }
+
+    /// The product of `shape`, nil on overflow.
+    static func product(_ shape: [Int]) -> Int? {
+        var p = 1
+        for d in shape {
+            let (m, overflow) = p.multipliedReportingOverflow(by: d)
+            if overflow || d < 0 { return nil }
+            p = m
+        }
+        return p
+    }
+
+    struct Writer {
+        var bytes: [UInt8] = []
+        mutating func u64(_ v: Int) { withUnsafeBytes(of: UInt64(v).littleEndian) { bytes += $0 } }
+        mutating func string(_ s: String) { u64(s.utf8.count); bytes += s.utf8 }
+        mutating func strings(_ list: [String]) { u64(list.count); list.forEach { string($0) } }
+    }
+
+    struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+
+        mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
+            guard n >= 0, n <= bytes.count - offset else { return nil }
+            defer { offset += n }
+            return bytes[offset..<(offset + n)]
+        }
+        mutating func u64() -> UInt64? {
+            take(8).map { $0.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        }
+        /// A count or length that must fit in what is left of the message.
+        mutating func count() -> Int? {
+            guard let v = u64(), v <= UInt64(bytes.count) else { return nil }
+            return Int(v)
+        }
+        mutating func string() -> String? {
+            guard let n = count(), let raw = take(n) else { return nil }
+            return String(decoding: raw, as: UTF8.self)
+        }
+        mutating func strings() -> [String]? {
+            guard let n = count() else { return nil }
+            var list: [String] = []
+            for _ in 0..<n {
+                guard let s = string() else { return nil }
+                list.append(s)
+            }
+            return list
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import XCTest
+import FeatureMapsEngine
+@testable import FeatureMapsWeights
+
+/// The HDF5 reader runs in a child process; libhdf5 crashes on malformed files come back as
+/// errors. Fuzz/reproducers/weights holds the inputs the fuzzer found (see README, "Fuzzing").
+final class IsolatedReaderTests: XCTestCase {
+    static let root = KerasWeightsFileTests.root
+    func reproducer(_ name: String) -> String { Self.root + "/Fuzz/reproducers/weights/" + name }
+
+    func testIsolatedAndInProcessReadsAgree() throws {
+        for name in ["split_layer_names.h5", "vlen_weight_names.h5", "mobilenet_v2_0.35_224_fixture.h5"] {
+            let path = Self.root + "/Fixtures/weights/" + name
+            let isolated = try IsolatedReader.read(path: path)
+            let local = try IsolatedReader.readInProcess(path: path)
+            XCTAssertEqual(isolated.layerOrder, local.layerOrder, name)
+            XCTAssertEqual(isolated.layers, local.layers, name)
+        }
+    }
+
+    /// libhdf5 1.10.8 copies a global-heap object with a corrupt size (H5HG_read, memcpy of
+    /// terabytes) while reading a variable-length weight_names attribute: a segmentation fault
+    /// in the library. Through the isolated reader it is one line and status 66.
+    func testLibraryCrashBecomesAnError() throws {
+        let path = reproducer("hdf5-global-heap-memcpy-overlap.h5")
+        XCTAssertThrowsError(try WeightsLoader.load(path: path)) { error in
+            XCTAssertEqual(error as? WeightsError, .readerCrashed(path: path, signal: 11))
+            let message = (error as? WeightsError)?.errorDescription ?? ""
+            XCTAssert(message.contains(path) && !message.contains("\n"), message)
+        }
+    }
+
+    /// Inputs on which libhdf5 1.10.8 segfaults (or, for two of them, reads out of bounds as
+    /// AddressSanitizer sees it), collected by `Scripts/fuzz weights` from its reader children.
+    func testEveryLibraryCrashReproducerIsAnError() throws {
+        let dir = Self.root + "/Fuzz/reproducers/weights"
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("libhdf5-crash-") }.sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 10)
+        var crashed = 0
+        for name in names {
+            let path = dir + "/" + name
+            XCTAssertThrowsError(try WeightsLoader.load(path: path)) { error in
+                guard let e = error as? WeightsError, let text = e.errorDescription else { return XCTFail("\(name): \(error)") }
+                XCTAssert(text.contains(path) && !text.contains("\n"), text)
+                if case .readerCrashed = e { crashed += 1 }
+            }
+        }
+        print("libhdf5 crash reproducers: \(names.count), of which \(crashed) crash the library outside AddressSanitizer")
+    }
+
+    /// libhdf5 loops forever deserialising a corrupt global heap (H5HG cache callback): the
+    /// reader is killed at its deadline.
+    func testEndlessLoopIsStoppedAtTheDeadline() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.root + "/Fuzz/reproducers/weights")
+            .filter { $0.hasPrefix("hdf5-endless-loop-") } + ["hdf5-global-heap-endless-loop.h5"]
+        XCTAssertGreaterThanOrEqual(names.count, 2)
+        for name in names {
+            let path = reproducer(name)
+            let start = Date()
+            XCTAssertThrowsError(try WeightsLoader.load(path: path, readerDeadline: 2)) { error in
+                XCTAssertEqual(error as? WeightsError, .readerTimedOut(path: path, seconds: 2), name)
+            }
+            XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+        }
+    }
+
+    /// A datatype size of gigabytes made H5Dread allocate gigabytes for a 6-value dataset.
+    func testHugeDatatypeSizeIsRefusedBeforeReading() throws {
+        for (name, dataset) in [("datatype-size-4gb.h5", "conv_a/conv_a/kernel:0"), ("datatype-size-3gb.h5", "bn_a/bn_a/beta:0")] {
+            let path = reproducer(name)
+            XCTAssertThrowsError(try WeightsLoader.load(path: path)) { error in
+                guard case .hdf5(path, .unsupportedType(dataset, let detail))? = error as? WeightsError else {
+                    return XCTFail("\(name): \(error)")
+                }
+                XCTAssert(detail.hasPrefix("a number type of "), detail)
+            }
+        }
+    }
+
+    func testOtherReproducersAreTypedErrors() throws {
+        for name in ["hdf5-metadata-terabyte-malloc.h5", "hdf5-open-error-leak.h5", "hdf5-free-list-2gb.h5"] {
+            XCTAssertThrowsError(try WeightsLoader.load(path: reproducer(name))) { error in
+                XCTAssert(error is WeightsError, "\(name): \(error)")
+            }
+        }
+    }
+
+    func testDatasetsAboveTheLimitAreRefusedFromTheirDataspace() throws {
+        let file = try HDF5File(path: Self.root + "/Fixtures/weights/split_layer_names.h5")
+        XCTAssertThrowsError(try file.floatDataset("dense_c/dense_c/kernel:0", maxValues: 11)) { error in
+            XCTAssertEqual(error as? HDF5Error, .tooLarge(object: "dense_c/dense_c/kernel:0", shape: ["3", "4"], limit: 11))
+        }
+        XCTAssertEqual(try file.floatDataset("dense_c/dense_c/kernel:0", maxValues: 12).values.count, 12)
+    }
+
+    func testWireFormatRoundTripsAndRefusesDamage() throws {
+        let weights = KerasWeights(
+            layers: ["a": ["kernel": WeightArray(shape: [1, 2], values: [1, -.infinity])], "b": [:]],
+            layerOrder: ["a", "b", "c"])
+        let bytes = WireFormat.encode(.success(weights))
+        guard case .success(let back)? = WireFormat.decode(bytes, path: "w.h5") else { return XCTFail("no round trip") }
+        XCTAssertEqual(back.layerOrder, weights.layerOrder)
+        XCTAssertEqual(back.layers, weights.layers)
+        for cut in 0..<bytes.count {
+            XCTAssertNil(WireFormat.decode(Array(bytes.prefix(cut)), path: "w.h5"), "prefix \(cut)")
+        }
+        let errors: [WeightsError] = [
+            .notHDF5(path: "w.h5"), .notKerasLayout(path: "w.h5"),
+            .hdf5(path: "w.h5", .callFailed(function: "H5Aread", object: "/@layer_names")),
+            .hdf5(path: "w.h5", .tooLarge(object: "x", shape: ["4294967296", "7"], limit: 16)),
+            .readerFailed(path: "w.h5", reason: "no memory"),
+        ]
+        for e in errors {
+            guard case .failure(let back)? = WireFormat.decode(WireFormat.encode(.failure(e)), path: "w.h5") else {
+                return XCTFail("\(e)")
+            }
+            if case .readerFailed = e { XCTAssertEqual(back, .readerFailed(path: "w.h5", reason: e.errorDescription!)) } else {
+                XCTAssertEqual(back, e)
+            }
+        }
+    }
+}
