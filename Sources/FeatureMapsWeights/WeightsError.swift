@@ -42,7 +42,10 @@ public enum WeightsError: Error, Equatable, Sendable {
 }
 
 extension WeightsError: LocalizedError {
-    public var errorDescription: String? {
+    /// One line: control characters in paths and in names read from the file are escaped.
+    public var errorDescription: String? { escapingControlCharacters(message) }
+
+    private var message: String {
         switch self {
         case .notFound(let p):
             return "weights file '\(p)' does not exist; check the path given by --weights or FEATUREMAPS_WEIGHTS"
@@ -163,4 +166,20 @@ extension HDF5Error {
             return "\(object) claims shape (\(shape.joined(separator: ", "))), more than the limit of \(limit) values"
         }
     }
+}
+
+/// `text` with control characters (and U+2028/U+2029) written as escapes (\n, \t, \u{1B}, ...), so a
+/// message stays one line whatever a file name or a name read from a damaged file contains.
+func escapingControlCharacters(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        switch scalar.value {
+        case 0x0A: out += "\\n"
+        case 0x0D: out += "\\r"
+        case 0x09: out += "\\t"
+        case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
 }

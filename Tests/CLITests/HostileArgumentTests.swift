@@ -125,6 +125,12 @@ final class HostileArgumentTests: XCTestCase {
         XCTAssertEqual(c.status, 0, c.stderr)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(json.first?["image"] as? String, image)
+        // A newline or a tab in a name is escaped: still one line per failure.
+        let newline = Hostile.write([], "bad\nname.jpg", in: dir)
+        let n = try Hostile.run(["classify", "--weights", Hostile.weights, newline, dir + "/tab\there.png"])
+        XCTAssertEqual(n.status, 65)
+        let lines = Hostile.assertFailureLines(n, count: 2, naming: [dir + "/bad\\nname.jpg", dir + "/tab\\there.png"])
+        XCTAssertEqual(lines.count, 2)
         // A missing file with such a name is named exactly in the one line.
         let missing = dir + "/ßpäce  twice.jpg"
         let m = try Hostile.run(["classify", "--weights", Hostile.weights, missing])

@@ -65,6 +65,21 @@ final class IsolatedReaderTests: XCTestCase {
         }
     }
 
+    /// A weight name read from a damaged file contains a newline: the message escapes it, so it
+    /// stays one line (found by `Scripts/fuzz weights-inprocess`; the harness asserts one line).
+    func testNamesFromTheFileCannotBreakTheLine() throws {
+        for name in ["weight-name-with-newline.h5", "weight-name-with-newline-2.h5"] {
+            let path = reproducer(name)
+            for isolated in [true, false] {
+                XCTAssertThrowsError(try WeightsLoader.load(path: path, isolated: isolated)) { error in
+                    let text = (error as? WeightsError)?.errorDescription ?? "\(error)"
+                    XCTAssert(text.contains("\\n") && !text.contains("\n"), text)
+                }
+            }
+        }
+        XCTAssertEqual(WeightsError.notFound(path: "a\nb\u{1B}[31m").errorDescription?.hasPrefix("weights file 'a\\nb\\u{1B}[31m'"), true)
+    }
+
     /// A datatype size of gigabytes made H5Dread allocate gigabytes for a 6-value dataset.
     func testHugeDatatypeSizeIsRefusedBeforeReading() throws {
         for (name, dataset) in [("datatype-size-4gb.h5", "conv_a/conv_a/kernel:0"), ("datatype-size-3gb.h5", "bn_a/bn_a/beta:0")] {
