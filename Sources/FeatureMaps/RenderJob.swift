@@ -18,7 +18,7 @@ public struct RenderJob {
     public var note: (String) -> Void = { _ in }
 
     public init(session: Session, layers: [ResolvedLayer], selection: ChannelSelection, columns: Int,
-                normalization: Normalization, directory: String, overview: Bool) {
+                normalization: Normalization, directory: String, overview: Bool, threads: Int = Session.defaultThreads) {
         self.session = session
         self.layers = layers
         self.selection = selection
@@ -26,7 +26,7 @@ public struct RenderJob {
         self.normalization = normalization
         self.directory = directory
         self.overview = overview
-        pass = ForwardPass(model: session.model, threads: Session.defaultThreads)
+        pass = ForwardPass(model: session.model, threads: threads)
     }
 
     /// One forward pass (threads, buffers) reused for every image.

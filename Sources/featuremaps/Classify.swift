@@ -10,6 +10,7 @@ struct Classify: ParsableCommand {
 
     @OptionGroup var weightsOptions: WeightsOptions
     @OptionGroup var inputOptions: InputOptions
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Option(name: .long, parsing: .unconditional, help: "How many classes to print per image (1 to the number of classes).")
     var top: Int = 3
@@ -31,7 +32,7 @@ struct Classify: ParsableCommand {
             guard let classes = session.model.architecture.classes else { throw EngineError.noClassificationTop }
             guard top <= classes else { throw ValidationError("--top \(top) is more than the \(classes) classes the model has") }
             var results: [JSONValue] = []
-            let computed = session.classifyAll(images, top: top, threads: Session.defaultThreads)
+            let computed = session.classifyAll(images, top: top, threads: threadOptions.count)
             var index = 0
             let status = try Report.forEach(images) { path in
                 defer { index += 1 }

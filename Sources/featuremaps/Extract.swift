@@ -9,6 +9,7 @@ struct Extract: ParsableCommand {
 
     @OptionGroup var weightsOptions: WeightsOptions
     @OptionGroup var inputOptions: InputOptions
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Option(name: .long, help: ArgumentHelp("Comma-separated layer names (Keras names or block_N_conv1).", valueName: "L1,L2"))
     var layers: String
@@ -30,7 +31,7 @@ struct Extract: ParsableCommand {
             let resolved = try session.resolve(layers: parseLayerList(layers))
             Report.aliases(resolved)
             try AtomicFile.prepareDirectory(out)
-            let pass = ForwardPass(model: session.model, threads: Session.defaultThreads)
+            let pass = ForwardPass(model: session.model, threads: threadOptions.count)
             var stems = OutputStems()
             return try Report.forEach(images) { path in
                 let image = Report.claimStem(try session.prepare(imageAt: path), in: &stems)

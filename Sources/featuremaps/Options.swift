@@ -48,6 +48,20 @@ struct InputOptions: ParsableArguments {
     }
 }
 
+/// How many threads a forward pass uses. Outputs are byte-identical whatever the count.
+struct ThreadOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Threads for the network (default: the cores, at most 8). Results do not depend on it.", valueName: "T"))
+    var threads: Int?
+
+    var count: Int { threads ?? Session.defaultThreads }
+
+    func validate() throws {
+        if let threads, !(1...64).contains(threads) {
+            throw ValidationError("--threads \(threads) is out of range: use 1 to 64")
+        }
+    }
+}
+
 /// A comma-separated list of layer names: "block_1_conv1,block_3_conv1".
 func parseLayerList(_ text: String) -> [String] {
     text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -14,6 +14,7 @@ struct Render: ParsableCommand {
 
     @OptionGroup var weightsOptions: WeightsOptions
     @OptionGroup var inputOptions: InputOptions
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Option(name: .long, help: ArgumentHelp("Comma-separated layer names (Keras names or block_N_conv1).", valueName: "L1,L2"))
     var layers = "block_1_conv1,block_3_conv1,block_6_conv1"
@@ -67,7 +68,8 @@ struct Render: ParsableCommand {
             Report.aliases(resolved)
             try AtomicFile.prepareDirectory(out)
             var job = RenderJob(session: session, layers: resolved, selection: try selection(), columns: columns,
-                                normalization: normalize, directory: out, overview: overview)
+                                normalization: normalize, directory: out, overview: overview,
+                                threads: threadOptions.count)
             job.wrote = Report.output
             job.note = Report.note
             if images.isEmpty {
