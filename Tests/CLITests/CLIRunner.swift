@@ -56,14 +56,27 @@ enum CLI {
         for (k, v) in environment { env[k] = v }
         process.environment = env
         if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        return try capture(process)
+    }
+
+    /// Runs `process` to its end and returns its status, stdout and stderr. stderr is drained on
+    /// another thread, so a child that fills one pipe while we read the other cannot deadlock.
+    static func capture(_ process: Process) throws -> CLIResult {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        final class Box: @unchecked Sendable { var data = Data() }  // written once, read after `drained`
+        let errData = Box(), drained = DispatchSemaphore(value: 0)
+        let errHandle = err.fileHandleForReading
+        DispatchQueue.global().async {
+            errData.data = errHandle.readDataToEndOfFile()
+            drained.signal()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
         process.waitUntilExit()
         return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+                         stderr: String(decoding: errData.data, as: UTF8.self))
     }
 }

@@ -15,15 +15,7 @@ final class ConvertWeightsTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: PythonVenv.python)
         process.arguments = [Self.script] + args
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+        return try CLI.capture(process)
     }
 
     func testConvertsTheSharedTFLiteModelToTheSharedKerasWeights() throws {
