@@ -3,6 +3,10 @@
 //
 // The dependency list is the architecture:
 //   FeatureMapsEngine   tensors, kernels, the MobileNetV2 graph, labels. Opens no files, prints nothing.
+//   FeatureMapsKernels  the engine's SIMD kernels (register GEMM, depthwise, epilogues), 8 lanes;
+//                       FeatureMapsKernelsAVX512 is the same source (symlinks) with 16 lanes and
+//                       AVX-512 code, called only on CPUs that have it (CCPUFeatures asks the CPU).
+//   FeatureMapsKernelTypes  the contracts both kernel modules share (Epilogue, DepthwiseShape).
 //   FeatureMapsWeights  HDF5 wrapper + Keras legacy weights-file reader -> engine weights.
 //   FeatureMapsImages   JPEG/PNG decode and PNG encode (C shims), antialiased resize.
 //   FeatureMapsRender   normalisation, viridis, grid layout, bitmap font (pure Swift).
@@ -10,12 +14,24 @@
 //   featuremaps         the CLI: options -> library calls, no math.
 import PackageDescription
 
+// The AVX-512 kernel module's code generation: AVX-512 F/BW/DQ/VL (with AVX2 and FMA) on top of the
+// build's target CPU, for this module alone. x86-64 only; elsewhere it builds as plain 16-lane
+// vectors and the engine never selects it (CCPUFeatures reports no AVX-512).
+#if arch(x86_64)
+let avx512Flags: [SwiftSetting] = [.unsafeFlags([
+    "-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mavx512f", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512vl",
+])]
+#else
+let avx512Flags: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "featuremaps",
     products: [
         .library(
             name: "FeatureMaps",
-            targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
+            targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender",
+                      "FeatureMapsKernelTypes"]),
         .executable(name: "featuremaps", targets: ["featuremaps"]),
     ],
     dependencies: [
@@ -34,7 +50,15 @@ let package = Package(
         .target(
             name: "CJPEG",
             linkerSettings: [.linkedLibrary("jpeg")]),
-        .target(name: "FeatureMapsEngine", dependencies: ["COpenBLAS"]),
+        .target(name: "CCPUFeatures"),
+        .target(name: "FeatureMapsKernelTypes"),
+        .target(name: "FeatureMapsKernels", dependencies: ["FeatureMapsKernelTypes"]),
+        .target(
+            name: "FeatureMapsKernelsAVX512", dependencies: ["FeatureMapsKernelTypes"],
+            swiftSettings: [.define("FEATUREMAPS_AVX512")] + avx512Flags),
+        .target(
+            name: "FeatureMapsEngine",
+            dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsKernelTypes", "FeatureMapsKernels", "FeatureMapsKernelsAVX512"]),
         .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsEngine"]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG"]),
         .target(name: "FeatureMapsRender", dependencies: ["FeatureMapsEngine", "FeatureMapsImages"]),
@@ -44,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "featuremaps",
             dependencies: ["FeatureMaps", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "FeatureMapsEngineTests", dependencies: ["FeatureMapsEngine"]),
+        .testTarget(name: "FeatureMapsEngineTests", dependencies: ["FeatureMapsEngine", "FeatureMapsKernelTypes"]),
         // Test support: a local HTTP server (Tests/WeightsServer/weights_server.py) for the download tests.
         .target(name: "WeightsServer", path: "Tests/WeightsServer", exclude: ["weights_server.py"]),
         .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),

@@ -12,12 +12,15 @@ public struct BenchmarkOptions: Sendable {
     public var threads: Int
     /// Keras layer names to capture; the pass stops after the deepest one (default: predictions).
     public var layers: [String]
+    /// Vector width of the engine's kernels (default: the widest this CPU runs).
+    public var simd: SIMDWidth
 
-    public init(runs: Int = 50, warmup: Int = 5, threads: Int = 1, layers: [String]) {
+    public init(runs: Int = 50, warmup: Int = 5, threads: Int = 1, layers: [String], simd: SIMDWidth = .best) {
         self.runs = runs
         self.warmup = warmup
         self.threads = threads
         self.layers = layers
+        self.simd = simd
     }
 }
 
@@ -58,6 +61,8 @@ public struct BenchmarkReport: Sendable {
     public let peakResidentBytes: Int
     /// The kernel family OpenBLAS ran ("Haswell", "SkylakeX", ...).
     public let blasKernels: String
+    /// The vector width of the engine's own kernels.
+    public let simd: SIMDWidth
     /// Time to read and check the weights file (`Benchmark.weightsLoad`), when measured.
     public var weightsLoad: TimingSummary?
 
@@ -84,7 +89,7 @@ public enum Benchmark {
             if stageMACs[stage] == nil { stageOrder.append(stage) }
             stageMACs[stage, default: 0] += MobileNetV2Architecture.multiplyAdds(of: layer)
         }
-        let pass = ForwardPass(model: session.model, threads: options.threads)
+        let pass = ForwardPass(model: session.model, threads: options.threads, simd: options.simd)
         var samples: [String: [Double]] = [:]
         var totals: [Double] = []
         for run in 0..<(options.warmup + options.runs) {
@@ -107,7 +112,7 @@ public enum Benchmark {
         return BenchmarkReport(
             inputSize: image.tensor.height, threads: options.threads, runs: options.runs, stopLayer: stop,
             stages: stages, total: TimingSummary(milliseconds: totals), samples: totals,
-            peakResidentBytes: ProcessMemory.peakResidentBytes(), blasKernels: ForwardPass.blasKernels)
+            peakResidentBytes: ProcessMemory.peakResidentBytes(), blasKernels: ForwardPass.blasKernels, simd: options.simd)
     }
 }
 
@@ -149,6 +154,7 @@ extension BenchmarkReport {
         return .object([
             ("input_size", .int(inputSize)), ("threads", .int(threads)), ("runs", .int(runs)),
             ("openblas_kernels", .string(blasKernels)),
+            ("simd_lanes", .int(simd.rawValue)),
             ("stop_layer", .string(stopLayer)), ("multiply_adds", .int(multiplyAdds)),
             ("median_ms", ms(total.median)), ("min_ms", ms(total.minimum)), ("max_ms", ms(total.maximum)),
             ("gflops", .double((gflopsAtMedian * 100).rounded() / 100)),

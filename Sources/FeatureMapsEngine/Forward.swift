@@ -1,3 +1,4 @@
+import FeatureMapsKernelTypes
 // The forward pass. Layers are emitted in Keras model order; a pass stops right after the
 // deepest requested layer and copies out only the requested outputs. Each convolution is fused
 // with its BatchNorm, ReLU6 and residual add (one epilogue on each block of output while it is in
@@ -144,7 +145,7 @@ extension ForwardPass {
                     e.residual = residual
                     e.relu6 = names.relu != nil
                 }
-                Kernels.pointwise(pool, a: a, m: pixels, k: k, b: kernel.baseAddress!, n: out.shape.channels, c: out.pointer, epilogue: e)
+                Kernels.pointwise(pool, a: a, m: pixels, k: k, b: kernel.baseAddress!, n: out.shape.channels, c: out.pointer, epilogue: e, simd: simd)
                 emitAfterConv(out, names, fused: fuse, bn: bn, residual: residual, &rec)
             }
         }
@@ -159,7 +160,7 @@ extension ForwardPass {
                 let fuse = !rec.wants(names.conv) && !rec.wants(names.bn)
                 var e = fuse ? bn : Epilogue.none
                 e.relu6 = fuse
-                Kernels.depthwise(pool, shape, input: input, kernel: kernel.baseAddress!, output: out.pointer, epilogue: e)
+                Kernels.depthwise(pool, shape, input: input, kernel: kernel.baseAddress!, output: out.pointer, epilogue: e, simd: simd)
                 emitAfterConv(out, names, fused: fuse, bn: bn, residual: nil, &rec)
             }
         }

@@ -6,13 +6,17 @@
 /// Not for concurrent use: give each thread of an application its own `ForwardPass`.
 public final class ForwardPass {
     public let model: MobileNetV2
+    /// The vector width of the engine's own kernels (default: the widest this CPU runs).
+    public let simd: SIMDWidth
     let pool: ThreadPool
     private var workspace: Workspace?
 
-    public init(model: MobileNetV2, threads: Int = 1) {
+    public init(model: MobileNetV2, threads: Int = 1, simd: SIMDWidth = .best) {
         require(threads >= 1, "a forward pass needs at least one thread")
+        require(simd.isSupported, "this CPU does not run the \(simd) kernels")
         _ = BLAS.configured
         self.model = model
+        self.simd = simd
         pool = ThreadPool(threads: threads)
     }
 
@@ -38,14 +42,16 @@ public final class ForwardPass {
     }
 }
 
-/// One float buffer, allocated once.
+/// One float buffer, allocated once, aligned to 64 bytes (a cache line, one 16-lane vector): with
+/// channel counts that are multiples of 16, every vector the kernels load then sits in one line.
 final class Buffer {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
 
     init(count: Int) {
         self.count = max(count, 1)
-        pointer = .allocate(capacity: self.count)
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: self.count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: self.count)
         pointer.initialize(repeating: 0, count: self.count)
     }
 

@@ -27,6 +27,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Stop after the deepest of these layers (default: predictions, or out_relu without a top).", valueName: "L1,L2"))
     var layers: String?
 
+    @Option(name: .long, help: ArgumentHelp("Vector width of the engine's own kernels: 8 (AVX2) or 16 (AVX-512; default where the CPU has it).", valueName: "lanes"))
+    var simd: Int?
+
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
@@ -38,6 +41,10 @@ struct Bench: ParsableCommand {
         guard (1...64).contains(threads) else { throw ValidationError("--threads \(threads) is out of range: use 1 to 64") }
         guard warmup >= 0 else { throw ValidationError("--warmup \(warmup) must be 0 or more") }
         if let layers, parseLayerList(layers).isEmpty { throw ValidationError("--layers needs at least one layer name") }
+        if let simd {
+            guard let width = SIMDWidth(rawValue: simd) else { throw ValidationError("--simd \(simd) is not a width: use 8 or 16") }
+            guard width.isSupported else { throw ValidationError("--simd 16 needs AVX-512, which this CPU does not have: use 8") }
+        }
     }
 
     func run() throws {
@@ -47,7 +54,8 @@ struct Bench: ParsableCommand {
             let resolved = try session.resolve(layers: layers.map(parseLayerList) ?? [last])
             let prepared = try image.map { try session.prepare(imageAt: $0) }
                 ?? session.prepare(BuiltInImage.notebookTestImage(), path: BuiltInImage.name)
-            let options = BenchmarkOptions(runs: runs, warmup: warmup, threads: threads, layers: resolved.map(\.layer.name))
+            let options = BenchmarkOptions(runs: runs, warmup: warmup, threads: threads, layers: resolved.map(\.layer.name),
+                                           simd: simd.flatMap(SIMDWidth.init(rawValue:)) ?? .best)
             var report = try Benchmark.run(session, image: prepared, options: options)
             report.weightsLoad = try Benchmark.weightsLoad(path: session.location.path, runs: 5)
             Report.output(json ? report.json.encoded(pretty: true) : BenchOutput.table(report))
@@ -60,7 +68,7 @@ enum BenchOutput {
     static func table(_ r: BenchmarkReport) -> String {
         func ms(_ v: Double) -> String { String(format: "%8.3f", v) }
         var lines = ["forward pass \(r.inputSize)x\(r.inputSize), \(r.threads) thread(s), \(r.runs) runs, stops after \(r.stopLayer), "
-                     + "OpenBLAS \(r.blasKernels) kernels",
+                     + "OpenBLAS \(r.blasKernels) kernels, engine kernels \(r.simd)",
                      "stage          M mult-adds   median ms   min ms   max ms   GFLOP/s"]
         for s in r.stages {
             let gflops = s.timing.median > 0 ? 2 * Double(s.multiplyAdds) / (s.timing.median * 1e6) : 0

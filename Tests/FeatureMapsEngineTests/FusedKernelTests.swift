@@ -1,13 +1,14 @@
 import XCTest
+import FeatureMapsKernelTypes
 @testable import FeatureMapsEngine
 
 /// The fused kernels (convolution + BatchNorm + residual + ReLU6 in one pass, split into tasks)
 /// against their plain twins, on shapes that cross every path: channel counts below, at, above and
-/// off the 8-lane vector width; maps too small for a tile, with odd sizes, and large enough to be
+/// off the 8- and 16-lane vector widths, at both widths; maps too small for a tile, with odd sizes, and large enough to be
 /// split into several tasks; stride 1 and 2 with Keras's paddings. Fused results must also be
 /// bit-identical to the separate passes, and to themselves with any number of threads.
 final class FusedKernelTests: XCTestCase {
-    let channelCounts = [1, 3, 8, 17, 24]
+    let channelCounts = [1, 3, 8, 17, 24, 32, 48]
     let sizes: [(h: Int, w: Int)] = [(1, 1), (2, 3), (5, 7), (9, 13), (33, 35)]
 
     func randomBN(_ c: Int, _ rng: inout SplitMix64) -> (BatchNormAffine, [[Float]]) {
@@ -41,6 +42,11 @@ final class FusedKernelTests: XCTestCase {
                         let threaded = Kernels.depthwiseConv3x3(x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
                                                                 outHeight: oh, outWidth: ow, bn: bn, relu6: relu, threads: 3)
                         XCTAssertEqual(fused.data, threaded.data, "\(what): 1 and 3 threads differ")
+                        for width in SIMDWidth.allCases where width.isSupported {
+                            let other = Kernels.depthwiseConv3x3(x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
+                                                                 outHeight: oh, outWidth: ow, bn: bn, relu6: relu, simd: width)
+                            XCTAssert(fused.data == other.data, "\(what): \(width) differs")
+                        }
                     }
                 }
             }
@@ -77,6 +83,15 @@ final class FusedKernelTests: XCTestCase {
                 let threaded = Kernels.pointwiseConv(x, kernel: k, outChannels: cout, bn: bn,
                                                      residual: useResidual ? residual : nil, relu6: relu, threads: 2)
                 XCTAssertEqual(fused.data, threaded.data, "\(what): 1 and 2 threads differ")
+                for width in SIMDWidth.allCases where width.isSupported {
+                    let other = Kernels.pointwiseConv(x, kernel: k, outChannels: cout, bn: bn,
+                                                      residual: useResidual ? residual : nil, relu6: relu, simd: width)
+                    if Kernels.gemmChoice(m: h * w, k: cin, n: cout, simd: width) == Kernels.gemmChoice(m: h * w, k: cin, n: cout, simd: .best) {
+                        XCTAssert(fused.data == other.data, "\(what): \(width) differs")
+                    } else {
+                        assertClose(other, ref, tolerance: 2e-5, "\(what), \(width)")
+                    }
+                }
             }
         }
     }
@@ -111,38 +126,70 @@ final class FusedKernelTests: XCTestCase {
     }
 }
 
-/// The small-K GEMM against its twin, OpenBLAS, on every K it takes and on odd row and column counts.
-final class SmallGEMMTests: XCTestCase {
-    func testSmallGEMMMatchesOpenBLAS() {
+/// The register GEMM against its twin, OpenBLAS, at both vector widths (16 lanes where the CPU has
+/// AVX-512): reduction lengths from 1 to past 128, row counts that leave every tail of a tile, and
+/// column counts that leave every column path (pairs of vectors, one vector, half a vector, single
+/// columns). Tiling and width must change no bit.
+final class RegisterGEMMTests: XCTestCase {
+    func testRegisterGEMMMatchesOpenBLASAtEveryWidth() throws {
         var rng = SplitMix64(seed: 13)
-        for k in [1, 3, 16, 17, 24, 27, 32] {
-            for (m, n) in [(1, 8), (5, 16), (7, 24), (13, 17), (33, 40), (64, 96)] {
+        let widths = SIMDWidth.allCases.filter(\.isSupported)
+        if widths.count < 2 { print("RegisterGEMMTests: this CPU has no AVX-512; only the 8-lane kernels are tested") }
+        for k in [1, 3, 16, 17, 27, 32, 96, 145] {
+            for (m, n) in [(1, 8), (5, 16), (7, 24), (13, 17), (33, 40), (64, 96), (9, 1), (17, 3), (19, 100), (11, 52)] {
                 let a = rng.floats(m * k), b = rng.floats(k * n), residual = rng.floats(m * n)
                 let scale = rng.floats(n), shift = rng.floats(n)
-                var blas = [Float](repeating: 0, count: m * n), small = blas, tiled = blas
+                var blas = [Float](repeating: 0, count: m * n)
+                var results: [[Float]] = []
                 scale.withUnsafeBufferPointer { sc in
                     shift.withUnsafeBufferPointer { sh in
                         residual.withUnsafeBufferPointer { r in
                             let e = Epilogue(scale: sc.baseAddress, shift: sh.baseAddress, residual: r.baseAddress, relu6: true)
                             BLAS.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &blas, ldc: n)
                             blas.withUnsafeMutableBufferPointer { e.apply($0.baseAddress!, rows: m, cols: n, ld: n, channel0: 0) }
-                            Kernels.smallGEMM(a: a, k: k, b: b, n: n, c: &small, rows: 0..<m, cols: 0..<n, epilogue: e)
-                            // The same outputs computed as two row blocks and two column blocks.
-                            tiled.withUnsafeMutableBufferPointer { c in
-                                for rows in [0..<(m / 2), (m / 2)..<m] {
-                                    for cols in [0..<(n / 2), (n / 2)..<n] {
-                                        Kernels.smallGEMM(a: a, k: k, b: b, n: n, c: c.baseAddress!, rows: rows, cols: cols, epilogue: e)
+                            for width in widths {
+                                var whole = [Float](repeating: .nan, count: m * n), tiled = whole
+                                whole.withUnsafeMutableBufferPointer { width.kernels.gemm(a, k, b, n, $0.baseAddress!, 0..<m, 0..<n, e) }
+                                // The same outputs computed as two row blocks and two column blocks.
+                                tiled.withUnsafeMutableBufferPointer { c in
+                                    for rows in [0..<(m / 2), (m / 2)..<m] where !rows.isEmpty {
+                                        for cols in [0..<(n / 2), (n / 2)..<n] where !cols.isEmpty {
+                                            width.kernels.gemm(a, k, b, n, c.baseAddress!, rows, cols, e)
+                                        }
                                     }
                                 }
+                                XCTAssert(whole == tiled, "register GEMM m \(m) n \(n) k \(k), \(width): tiling changed a value")
+                                results.append(whole)
                             }
                         }
                     }
                 }
-                let what = "small GEMM m \(m) n \(n) k \(k)"
-                assertClose(Tensor(height: m, width: 1, channels: n, data: small), Tensor(height: m, width: 1, channels: n, data: blas),
-                            what)
-                XCTAssertEqual(small, tiled, "\(what): tiling changed a value")
+                let what = "register GEMM m \(m) n \(n) k \(k)"
+                assertClose(Tensor(height: m, width: 1, channels: n, data: results[0]), Tensor(height: m, width: 1, channels: n, data: blas),
+                            tolerance: 2e-5, what)
+                for other in results.dropFirst() { XCTAssert(other == results[0], "\(what): 8 and 16 lanes differ") }
             }
         }
+    }
+}
+
+/// The CPU check against an independent source: the flags the kernel lists in /proc/cpuinfo.
+final class SIMDWidthTests: XCTestCase {
+    func testBestWidthFollowsTheCPUFlags() throws {
+        #if arch(x86_64) && os(Linux)
+        let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        guard let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else {
+            throw XCTSkip("/proc/cpuinfo has no flags line")
+        }
+        let flags = Set(line.split(separator: ":").last!.split(separator: " ").map(String.init))
+        let avx512 = ["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains)
+        XCTAssertEqual(SIMDWidth.best, avx512 ? .lanes16 : .lanes8, "cpuinfo flags: avx512 \(avx512)")
+        XCTAssertTrue(SIMDWidth.lanes8.isSupported)
+        XCTAssertEqual(SIMDWidth.lanes16.isSupported, avx512)
+        XCTAssertEqual(SIMDWidth.lanes8.kernels.lanes, 8)
+        XCTAssertEqual(SIMDWidth.lanes16.kernels.lanes, 16)
+        #else
+        throw XCTSkip("the AVX-512 check is for x86-64 Linux")
+        #endif
     }
 }

@@ -1,3 +1,4 @@
+import FeatureMapsKernelTypes
 import Foundation
 
 // Per-element and reduction layers: BatchNorm (+ ReLU6) and ReLU6 passes, residual add, zero

@@ -1,23 +1,28 @@
-// Pointwise (1x1) convolution and the 3x3 stride-2 stem, both as GEMMs split into tasks.
+import FeatureMapsKernelTypes
+
+// Pointwise (1x1) convolution and the 3x3 stride-2 stem, both as GEMMs split into tasks, each task
+// computed by OpenBLAS or by the engine's register GEMM (FeatureMapsKernels/RegisterGEMM.swift),
+// chosen per layer shape (`gemmChoice`).
 
 /// How one GEMM of M x N outputs (reduction length K) is split into tasks: equal blocks of rows
 /// (a multiple of 16, about 64 K outputs each, so a block stays in cache for its epilogue), and,
-/// when that leaves one block, two blocks of columns (so two threads share the 7x7 layers). The
-/// split depends only on the shape, never on the thread count, so every output is computed by the
-/// same call whatever the number of threads. K is never split.
+/// when that leaves one block, two blocks of columns (so two threads share the 7x7 layers), a
+/// multiple of `columnAlign` wide. The split depends only on the shape, never on the thread count,
+/// so every output is computed by the same call whatever the number of threads. K is never split.
 struct GEMMTasks: Equatable {
     let m: Int, n: Int
     let rowsPerTask: Int, colsPerTask: Int
     let rowTasks: Int, colTasks: Int
 
-    init(m: Int, n: Int) {
+    init(m: Int, n: Int, columnAlign: Int = 16) {
         self.m = m
         self.n = n
         let target = max(16, 65_536 / n)
         let wanted = max(1, (m + target / 2) / target)
         rowsPerTask = min(m, ((m + wanted - 1) / wanted + 15) / 16 * 16)
         rowTasks = (m + rowsPerTask - 1) / rowsPerTask
-        colsPerTask = rowTasks == 1 && n >= 64 ? max(32, ((n + 1) / 2 + 15) / 16 * 16) : n
+        let half = ((n + 1) / 2 + columnAlign - 1) / columnAlign * columnAlign
+        colsPerTask = rowTasks == 1 && n >= 64 ? max(32, half) : n
         colTasks = (n + colsPerTask - 1) / colsPerTask
     }
 
@@ -30,20 +35,41 @@ struct GEMMTasks: Equatable {
     }
 }
 
+/// Which GEMM computes a layer.
+enum GEMMKernel: Equatable { case blas, register }
+
 extension Kernels {
+    /// The GEMM for a layer of M x N outputs with reduction length K at vector width `simd`, chosen by
+    /// measurement (BENCHMARKS.md, sums of per-stage minimums, alternating runs, real model):
+    /// - 8 lanes (AVX2): the register GEMM for K <= 32 (Conv1 and the first expansions, where
+    ///   OpenBLAS spends more time packing than multiplying: 15-20 % faster), OpenBLAS for the rest
+    ///   (the register GEMM at 8 lanes was even with OpenBLAS's Haswell kernels there, and 20 % slower
+    ///   in the head).
+    /// - 16 lanes (AVX-512): the register GEMM for every layer. It was faster than OpenBLAS in every
+    ///   stage both with the Haswell kernels these machines' environment selects (OPENBLAS_CORETYPE;
+    ///   blocks 7-16 and the head 30-45 % faster) and with OpenBLAS's own AVX-512 (Cooperlake) kernels
+    ///   (0-10 % faster, blocks 14-16 even).
+    static func gemmChoice(m: Int, k: Int, n: Int, simd: SIMDWidth) -> GEMMKernel {
+        switch simd {
+        case .lanes16: return .register
+        case .lanes8: return k <= 32 && n >= 8 ? .register : .blas
+        }
+    }
+
     /// Keras `Conv2D(kernel_size=1, use_bias=False)` on NHWC as one row-major GEMM, C = A * B with
     /// A = input [M = H*W, K = Cin], B = the Keras kernel [1, 1, Cin, Cout] read as [K, N = Cout],
     /// then `epilogue` on each task's block of C (BatchNorm, residual, ReLU6; `residual` laid out as C).
     static func pointwise(
         _ pool: ThreadPool, a: UnsafePointer<Float>, m: Int, k: Int, b: UnsafePointer<Float>, n: Int,
-        c: UnsafeMutablePointer<Float>, epilogue: Epilogue
+        c: UnsafeMutablePointer<Float>, epilogue: Epilogue, simd: SIMDWidth
     ) {
-        let tasks = GEMMTasks(m: m, n: n)
-        let small = prefersSmallGEMM(k: k, n: n)
+        let choice = gemmChoice(m: m, k: k, n: n, simd: simd)
+        let kernels = simd.kernels
+        let tasks = GEMMTasks(m: m, n: n, columnAlign: choice == .register ? 2 * kernels.lanes : 16)
         pool.parallelFor(tasks.count) { t in
             let (rows, cols) = tasks.block(t)
-            if small {
-                smallGEMM(a: a, k: k, b: b, n: n, c: c, rows: rows, cols: cols, epilogue: epilogue)
+            if choice == .register {
+                kernels.gemm(a, k, b, n, c, rows, cols, epilogue)
                 return
             }
             let out = c + rows.lowerBound * n + cols.lowerBound

@@ -1,3 +1,5 @@
+import FeatureMapsKernelTypes
+
 // Tensor-level entry points of the pointer kernels: what the twin tests call, with every fusion
 // option of the forward pass and a thread count (results must not depend on it).
 
@@ -6,7 +8,7 @@ extension Kernels {
     /// the residual `+ residual` (Keras `Add`) and ReLU6, fused as in the forward pass.
     public static func pointwiseConv(
         _ input: Tensor, kernel: [Float], outChannels: Int, bn: BatchNormAffine? = nil, residual: Tensor? = nil,
-        relu6: Bool = false, threads: Int = 1
+        relu6: Bool = false, threads: Int = 1, simd: SIMDWidth = .best
     ) -> Tensor {
         require(kernel.count == input.channels * outChannels, "pointwise kernel must be Cin*Cout")
         var out = Tensor(height: input.height, width: input.width, channels: outChannels)
@@ -22,7 +24,7 @@ extension Kernels {
                                 let e = Epilogue(scale: bn == nil ? nil : sc.baseAddress, shift: bn == nil ? nil : sh.baseAddress,
                                                  residual: residual == nil ? nil : r.baseAddress, relu6: relu6)
                                 pointwise(pool, a: a.baseAddress!, m: input.height * input.width, k: input.channels,
-                                          b: b.baseAddress!, n: outChannels, c: c.baseAddress!, epilogue: e)
+                                          b: b.baseAddress!, n: outChannels, c: c.baseAddress!, epilogue: e, simd: simd)
                             }
                         }
                     }
@@ -34,7 +36,7 @@ extension Kernels {
 
     /// Keras `Conv2D(kernel_size=3, strides=2, padding="same", use_bias=False)` (MobileNetV2's Conv1):
     /// HxWxCin -> ceil(H/2) x ceil(W/2) x Cout as im2col rows (`stemColumns`) times the kernel [3, 3, Cin, Cout].
-    public static func stemConv(_ input: Tensor, kernel: [Float], outChannels: Int, threads: Int = 1) -> Tensor {
+    public static func stemConv(_ input: Tensor, kernel: [Float], outChannels: Int, threads: Int = 1, simd: SIMDWidth = .best) -> Tensor {
         let cin = input.channels
         require(kernel.count == 9 * cin * outChannels, "stem kernel must be 3*3*Cin*Cout")
         let oh = MobileNetV2Architecture.halved(input.height), ow = MobileNetV2Architecture.halved(input.width)
@@ -47,7 +49,7 @@ extension Kernels {
                 kernel.withUnsafeBufferPointer { b in
                     out.data.withUnsafeMutableBufferPointer { c in
                         pointwise(pool, a: col.baseAddress!, m: oh * ow, k: 9 * cin, b: b.baseAddress!, n: outChannels,
-                                  c: c.baseAddress!, epilogue: .none)
+                                  c: c.baseAddress!, epilogue: .none, simd: simd)
                     }
                 }
             }
@@ -59,7 +61,7 @@ extension Kernels {
     /// BatchNorm and ReLU6 fused in the same pass.
     public static func depthwiseConv3x3(
         _ input: Tensor, kernel: [Float], stride: Int, padTop: Int, padLeft: Int, outHeight: Int, outWidth: Int,
-        bn: BatchNormAffine? = nil, relu6: Bool = false, threads: Int = 1
+        bn: BatchNormAffine? = nil, relu6: Bool = false, threads: Int = 1, simd: SIMDWidth = .best
     ) -> Tensor {
         let c = input.channels
         require(kernel.count == 9 * c, "depthwise kernel must be 3*3*C")
@@ -75,7 +77,7 @@ extension Kernels {
                         out.data.withUnsafeMutableBufferPointer { dst in
                             let e = Epilogue(scale: bn == nil ? nil : sc.baseAddress, shift: bn == nil ? nil : sh.baseAddress,
                                              relu6: relu6)
-                            depthwise(pool, shape, input: src.baseAddress!, kernel: k.baseAddress!, output: dst.baseAddress!, epilogue: e)
+                            depthwise(pool, shape, input: src.baseAddress!, kernel: k.baseAddress!, output: dst.baseAddress!, epilogue: e, simd: simd)
                         }
                     }
                 }

@@ -1,0 +1,1 @@
+// The functions are static inline in include/cpu_features.h.

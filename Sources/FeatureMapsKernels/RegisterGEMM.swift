@@ -1,0 +1,201 @@
+import FeatureMapsKernelTypes
+
+// The engine's own GEMM for 1x1 convolutions, where it was measured faster than OpenBLAS (the
+// engine chooses per layer, see `Kernels.gemmChoice`): register tiles that read the Keras kernel in
+// place (no packing, no extra copy of the weights) and apply the epilogue in registers. OpenBLAS
+// (`BLAS.gemm`) is its twin in the tests.
+//
+// Tiles: R rows x 2 vectors of columns (R = 8 with 16 lanes: 16 of the 32 ZMM registers; R = 4 with
+// 8 lanes, as 8 of AVX2's 16 registers), then 8 rows x 1 vector, 8 rows x half a vector, then single
+// columns. A tile at the end of the rows reads its missing rows from its last row and stores only
+// the rows it has. Columns are the outer loop: a panel of B (K x 2 vectors, strided by N) stays in
+// cache while every row tile of the block passes over it.
+
+enum RegisterGEMM {
+    #if FEATUREMAPS_AVX512
+    static let pairRows = 8
+    #else
+    static let pairRows = 4
+    #endif
+
+    /// C[rows, cols] = A[rows, 0..<K] * B[0..<K, cols] (A row-major with row stride `k`, B and C with
+    /// row stride `n`), then `epilogue` (its residual laid out as C). Each output is K multiply-adds
+    /// (`madd`) in k order starting from 0 on every path and at every vector width: the tiling, the
+    /// task split and the module (8 or 16 lanes) change no bit.
+    static func run(
+        a: UnsafePointer<Float>, k: Int, b: UnsafePointer<Float>, n: Int, c: UnsafeMutablePointer<Float>,
+        rows: Range<Int>, cols: Range<Int>, epilogue e: Epilogue
+    ) {
+        var j = cols.lowerBound
+        while j &+ 2 &* lanes <= cols.upperBound {
+            var i = rows.lowerBound
+            while i < rows.upperBound {
+                let count = min(pairRows, rows.upperBound &- i)
+                if pairRows == 8 { tile8x2(a, k, b, n, c, i, count, j, e) } else { tile4x2(a, k, b, n, c, i, count, j, e) }
+                i &+= pairRows
+            }
+            j &+= 2 &* lanes
+        }
+        if j &+ lanes <= cols.upperBound {
+            var i = rows.lowerBound
+            while i < rows.upperBound { tile8x1(a, k, b, n, c, i, min(8, rows.upperBound &- i), j, e); i &+= 8 }
+            j &+= lanes
+        }
+        if j &+ halfLanes <= cols.upperBound {
+            var i = rows.lowerBound
+            while i < rows.upperBound { tile8xHalf(a, k, b, n, c, i, min(8, rows.upperBound &- i), j, e); i &+= 8 }
+            j &+= halfLanes
+        }
+        while j < cols.upperBound {
+            for r in rows {
+                var acc: Float = 0
+                for kk in 0..<k { acc = madd(acc, a[r &* k &+ kk], b[kk &* n &+ j]) }
+                c[r &* n &+ j] = e.applied(acc, channel: j, at: r &* n &+ j)
+            }
+            j &+= 1
+        }
+    }
+
+    /// Row `r` of A for a tile at row `i` with `count` real rows: rows past the end read the last one.
+    @inline(__always)
+    private static func row(_ a: UnsafePointer<Float>, _ k: Int, _ i: Int, _ r: Int, _ count: Int) -> UnsafePointer<Float> {
+        a + (i &+ min(r, count &- 1)) &* k
+    }
+
+    // Stores of a tile: the raw sums, then the epilogue over the tile's block while it is in L1 (one
+    // call per tile: an epilogue inlined into each of a tile's 16 stores was left as 16 calls by the
+    // inliner). The same operations on the same values as `Epilogue.applied`, so no bit changes.
+    @inline(__always)
+    private static func store(_ acc: Vec, _ c: UnsafeMutablePointer<Float>, _ n: Int, _ i: Int, _ r: Int, _ count: Int, _ j: Int) {
+        if r < count { storeVec(acc, c + ((i &+ r) &* n &+ j)) }
+    }
+
+    @inline(__always)
+    private static func store(_ acc: HalfVec, _ c: UnsafeMutablePointer<Float>, _ n: Int, _ i: Int, _ r: Int, _ count: Int, _ j: Int) {
+        if r < count { storeHalf(acc, c + ((i &+ r) &* n &+ j)) }
+    }
+
+    /// `e` on rows i..<i+count, columns j..<j+width of C.
+    @inline(never)
+    private static func finish(_ e: Epilogue, _ c: UnsafeMutablePointer<Float>, _ n: Int, _ i: Int, _ count: Int, _ j: Int, _ width: Int) {
+        if e.isNone { return }
+        let first = i &* n &+ j
+        var block = e
+        block.residual = e.residual.map { $0 + first }
+        for r in 0..<count {
+            let row = c + (first &+ r &* n), at = r &* n
+            var q = 0
+            while q &+ lanes <= width {
+                storeVec(block.applied(loadVec(row + q), channel: j &+ q, at: at &+ q), row + q)
+                q &+= lanes
+            }
+            while q &+ halfLanes <= width {
+                storeHalf(block.applied(loadHalf(row + q), channel: j &+ q, at: at &+ q), row + q)
+                q &+= halfLanes
+            }
+        }
+    }
+
+    private static func tile8x2(
+        _ a: UnsafePointer<Float>, _ k: Int, _ b: UnsafePointer<Float>, _ n: Int, _ c: UnsafeMutablePointer<Float>,
+        _ i: Int, _ count: Int, _ j: Int, _ e: Epilogue
+    ) {
+        var c00 = Vec(), c01 = Vec(), c10 = Vec(), c11 = Vec(), c20 = Vec(), c21 = Vec(), c30 = Vec(), c31 = Vec()
+        var c40 = Vec(), c41 = Vec(), c50 = Vec(), c51 = Vec(), c60 = Vec(), c61 = Vec(), c70 = Vec(), c71 = Vec()
+        let a0 = row(a, k, i, 0, count), a1 = row(a, k, i, 1, count), a2 = row(a, k, i, 2, count), a3 = row(a, k, i, 3, count)
+        let a4 = row(a, k, i, 4, count), a5 = row(a, k, i, 5, count), a6 = row(a, k, i, 6, count), a7 = row(a, k, i, 7, count)
+        var bp = b + j
+        for kk in 0..<k {
+            let b0 = loadVec(bp), b1 = loadVec(bp + lanes)
+            var x = Vec(repeating: a0[kk]); c00 = madd(c00, x, b0); c01 = madd(c01, x, b1)
+            x = Vec(repeating: a1[kk]); c10 = madd(c10, x, b0); c11 = madd(c11, x, b1)
+            x = Vec(repeating: a2[kk]); c20 = madd(c20, x, b0); c21 = madd(c21, x, b1)
+            x = Vec(repeating: a3[kk]); c30 = madd(c30, x, b0); c31 = madd(c31, x, b1)
+            x = Vec(repeating: a4[kk]); c40 = madd(c40, x, b0); c41 = madd(c41, x, b1)
+            x = Vec(repeating: a5[kk]); c50 = madd(c50, x, b0); c51 = madd(c51, x, b1)
+            x = Vec(repeating: a6[kk]); c60 = madd(c60, x, b0); c61 = madd(c61, x, b1)
+            x = Vec(repeating: a7[kk]); c70 = madd(c70, x, b0); c71 = madd(c71, x, b1)
+            bp += n
+        }
+        let j1 = j &+ lanes
+        store(c00, c, n, i, 0, count, j); store(c01, c, n, i, 0, count, j1)
+        store(c10, c, n, i, 1, count, j); store(c11, c, n, i, 1, count, j1)
+        store(c20, c, n, i, 2, count, j); store(c21, c, n, i, 2, count, j1)
+        store(c30, c, n, i, 3, count, j); store(c31, c, n, i, 3, count, j1)
+        store(c40, c, n, i, 4, count, j); store(c41, c, n, i, 4, count, j1)
+        store(c50, c, n, i, 5, count, j); store(c51, c, n, i, 5, count, j1)
+        store(c60, c, n, i, 6, count, j); store(c61, c, n, i, 6, count, j1)
+        store(c70, c, n, i, 7, count, j); store(c71, c, n, i, 7, count, j1)
+        finish(e, c, n, i, count, j, 2 &* lanes)
+    }
+
+    private static func tile4x2(
+        _ a: UnsafePointer<Float>, _ k: Int, _ b: UnsafePointer<Float>, _ n: Int, _ c: UnsafeMutablePointer<Float>,
+        _ i: Int, _ count: Int, _ j: Int, _ e: Epilogue
+    ) {
+        var c00 = Vec(), c01 = Vec(), c10 = Vec(), c11 = Vec(), c20 = Vec(), c21 = Vec(), c30 = Vec(), c31 = Vec()
+        let a0 = row(a, k, i, 0, count), a1 = row(a, k, i, 1, count), a2 = row(a, k, i, 2, count), a3 = row(a, k, i, 3, count)
+        var bp = b + j
+        for kk in 0..<k {
+            let b0 = loadVec(bp), b1 = loadVec(bp + lanes)
+            let x0 = Vec(repeating: a0[kk]), x1 = Vec(repeating: a1[kk]), x2 = Vec(repeating: a2[kk]), x3 = Vec(repeating: a3[kk])
+            c00 = madd(c00, x0, b0); c01 = madd(c01, x0, b1)
+            c10 = madd(c10, x1, b0); c11 = madd(c11, x1, b1)
+            c20 = madd(c20, x2, b0); c21 = madd(c21, x2, b1)
+            c30 = madd(c30, x3, b0); c31 = madd(c31, x3, b1)
+            bp += n
+        }
+        let j1 = j &+ lanes
+        store(c00, c, n, i, 0, count, j); store(c01, c, n, i, 0, count, j1)
+        store(c10, c, n, i, 1, count, j); store(c11, c, n, i, 1, count, j1)
+        store(c20, c, n, i, 2, count, j); store(c21, c, n, i, 2, count, j1)
+        store(c30, c, n, i, 3, count, j); store(c31, c, n, i, 3, count, j1)
+        finish(e, c, n, i, count, j, 2 &* lanes)
+    }
+
+    private static func tile8x1(
+        _ a: UnsafePointer<Float>, _ k: Int, _ b: UnsafePointer<Float>, _ n: Int, _ c: UnsafeMutablePointer<Float>,
+        _ i: Int, _ count: Int, _ j: Int, _ e: Epilogue
+    ) {
+        var c0 = Vec(), c1 = Vec(), c2 = Vec(), c3 = Vec(), c4 = Vec(), c5 = Vec(), c6 = Vec(), c7 = Vec()
+        let a0 = row(a, k, i, 0, count), a1 = row(a, k, i, 1, count), a2 = row(a, k, i, 2, count), a3 = row(a, k, i, 3, count)
+        let a4 = row(a, k, i, 4, count), a5 = row(a, k, i, 5, count), a6 = row(a, k, i, 6, count), a7 = row(a, k, i, 7, count)
+        var bp = b + j
+        for kk in 0..<k {
+            let b0 = loadVec(bp)
+            c0 = madd(c0, Vec(repeating: a0[kk]), b0); c1 = madd(c1, Vec(repeating: a1[kk]), b0)
+            c2 = madd(c2, Vec(repeating: a2[kk]), b0); c3 = madd(c3, Vec(repeating: a3[kk]), b0)
+            c4 = madd(c4, Vec(repeating: a4[kk]), b0); c5 = madd(c5, Vec(repeating: a5[kk]), b0)
+            c6 = madd(c6, Vec(repeating: a6[kk]), b0); c7 = madd(c7, Vec(repeating: a7[kk]), b0)
+            bp += n
+        }
+        store(c0, c, n, i, 0, count, j); store(c1, c, n, i, 1, count, j)
+        store(c2, c, n, i, 2, count, j); store(c3, c, n, i, 3, count, j)
+        store(c4, c, n, i, 4, count, j); store(c5, c, n, i, 5, count, j)
+        store(c6, c, n, i, 6, count, j); store(c7, c, n, i, 7, count, j)
+        finish(e, c, n, i, count, j, lanes)
+    }
+
+    private static func tile8xHalf(
+        _ a: UnsafePointer<Float>, _ k: Int, _ b: UnsafePointer<Float>, _ n: Int, _ c: UnsafeMutablePointer<Float>,
+        _ i: Int, _ count: Int, _ j: Int, _ e: Epilogue
+    ) {
+        var c0 = HalfVec(), c1 = HalfVec(), c2 = HalfVec(), c3 = HalfVec(), c4 = HalfVec(), c5 = HalfVec(), c6 = HalfVec(), c7 = HalfVec()
+        let a0 = row(a, k, i, 0, count), a1 = row(a, k, i, 1, count), a2 = row(a, k, i, 2, count), a3 = row(a, k, i, 3, count)
+        let a4 = row(a, k, i, 4, count), a5 = row(a, k, i, 5, count), a6 = row(a, k, i, 6, count), a7 = row(a, k, i, 7, count)
+        var bp = b + j
+        for kk in 0..<k {
+            let b0 = loadHalf(bp)
+            c0 = madd(c0, HalfVec(repeating: a0[kk]), b0); c1 = madd(c1, HalfVec(repeating: a1[kk]), b0)
+            c2 = madd(c2, HalfVec(repeating: a2[kk]), b0); c3 = madd(c3, HalfVec(repeating: a3[kk]), b0)
+            c4 = madd(c4, HalfVec(repeating: a4[kk]), b0); c5 = madd(c5, HalfVec(repeating: a5[kk]), b0)
+            c6 = madd(c6, HalfVec(repeating: a6[kk]), b0); c7 = madd(c7, HalfVec(repeating: a7[kk]), b0)
+            bp += n
+        }
+        store(c0, c, n, i, 0, count, j); store(c1, c, n, i, 1, count, j)
+        store(c2, c, n, i, 2, count, j); store(c3, c, n, i, 3, count, j)
+        store(c4, c, n, i, 4, count, j); store(c5, c, n, i, 5, count, j)
+        store(c6, c, n, i, 6, count, j); store(c7, c, n, i, 7, count, j)
+        finish(e, c, n, i, count, j, halfLanes)
+    }
+}

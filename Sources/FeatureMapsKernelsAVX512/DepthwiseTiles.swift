@@ -1,0 +1,1 @@
+../FeatureMapsKernels/DepthwiseTiles.swift

@@ -1,0 +1,1 @@
+../FeatureMapsKernels/Vector.swift
