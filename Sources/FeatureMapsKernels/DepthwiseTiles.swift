@@ -99,11 +99,22 @@ enum DepthwiseTiles {
                     }
                 }
             }
-            finish(a0, dst0 + ch, ch, e); finish(a1, dst0 + (c &+ ch), ch, e)
-            finish(a2, dst0 + (2 &* c &+ ch), ch, e); finish(a3, dst0 + (3 &* c &+ ch), ch, e)
+            // The epilogue written out here (BatchNorm, then the clamp; depthwise layers have no
+            // residual): the same operations as `Epilogue.applied`, which the inliner left as calls.
+            if let sc = e.scale, let sh = e.shift {
+                let m = loadVec(sc + ch), d = loadVec(sh + ch)
+                a0 = a0 * m + d; a1 = a1 * m + d; a2 = a2 * m + d; a3 = a3 * m + d
+                if pair { b0 = b0 * m + d; b1 = b1 * m + d; b2 = b2 * m + d; b3 = b3 * m + d }
+            }
+            if e.relu6 {
+                a0 = clampReLU6(a0); a1 = clampReLU6(a1); a2 = clampReLU6(a2); a3 = clampReLU6(a3)
+                if pair { b0 = clampReLU6(b0); b1 = clampReLU6(b1); b2 = clampReLU6(b2); b3 = clampReLU6(b3) }
+            }
+            storeVec(a0, dst0 + ch); storeVec(a1, dst0 + (c &+ ch))
+            storeVec(a2, dst0 + (2 &* c &+ ch)); storeVec(a3, dst0 + (3 &* c &+ ch))
             if pair {
-                finish(b0, dst1 + ch, ch, e); finish(b1, dst1 + (c &+ ch), ch, e)
-                finish(b2, dst1 + (2 &* c &+ ch), ch, e); finish(b3, dst1 + (3 &* c &+ ch), ch, e)
+                storeVec(b0, dst1 + ch); storeVec(b1, dst1 + (c &+ ch))
+                storeVec(b2, dst1 + (2 &* c &+ ch)); storeVec(b3, dst1 + (3 &* c &+ ch))
             }
             ch &+= lanes
         }

@@ -34,9 +34,7 @@ let halfLanes = HalfVec.scalarCount
 // pieces); a constant-size copy becomes one unaligned 512-bit load or store.
 @inline(__always) func loadVec(_ p: UnsafePointer<Float>) -> Vec {
     #if FEATUREMAPS_AVX512
-    var v = Vec()
-    withUnsafeMutableBytes(of: &v) { $0.baseAddress!.copyMemory(from: p, byteCount: 64) }
-    return v
+    UnsafeRawPointer(p).loadUnaligned(as: Vec.self)
     #else
     Vec(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
     #endif
@@ -44,7 +42,7 @@ let halfLanes = HalfVec.scalarCount
 
 @inline(__always) func storeVec(_ v: Vec, _ p: UnsafeMutablePointer<Float>) {
     #if FEATUREMAPS_AVX512
-    withUnsafeBytes(of: v) { UnsafeMutableRawPointer(p).copyMemory(from: $0.baseAddress!, byteCount: 64) }
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec.self)
     #else
     for i in 0..<lanes { p[i] = v[i] }
     #endif

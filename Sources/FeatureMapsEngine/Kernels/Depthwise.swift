@@ -9,7 +9,7 @@ public enum Kernels {}
 
 extension Kernels {
     /// The depthwise layer over all output rows, split into row tasks; `epilogue` (BatchNorm with
-    /// optional ReLU6, no residual) is applied to each output as it is computed.
+    /// optional ReLU6; a residual is refused) is applied to each output as it is computed.
     /// Every output is the same sequence of fused multiply-adds, taps in (ky, kx) order from 0, on
     /// every path (tiles, borders, channel tails) and at both widths: tiling, threads and `simd`
     /// change no bit. 16 lanes only when C is a multiple of 16 (otherwise a channel tail runs one
@@ -19,6 +19,7 @@ extension Kernels {
         output: UnsafeMutablePointer<Float>, epilogue: Epilogue, simd: SIMDWidth
     ) {
         require(s.stride == 1 || s.stride == 2, "depthwise stride must be 1 or 2, got \(s.stride)")
+        require(epilogue.residual == nil, "a depthwise epilogue has no residual")
         let kernels = (simd == .lanes16 && s.c % 16 == 0 ? SIMDWidth.lanes16 : .lanes8).kernels
         pool.parallelFor(s.taskCount) { t in
             let first = t * s.rowsPerTask
