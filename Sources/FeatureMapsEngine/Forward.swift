@@ -55,16 +55,15 @@ extension ForwardPass {
         guard input.height >= 32, input.width >= 32 else {
             throw EngineError.inputTooSmall(height: input.height, width: input.width)
         }
-        let table = model.layers(height: input.height, width: input.width)
-        let lookup = LayerLookup(layers: table)
-        for name in capture where !table.contains(where: { $0.name == name }) {
+        let ws = workspace(height: input.height, width: input.width)
+        let table = ws.layers
+        for name in capture where ws.layerNames.contains(name) == false {
             if name == "predictions" || name == MobileNetV2Architecture.poolingLayerName { throw EngineError.noClassificationTop }
-            throw LayerLookupError.unknownLayer(name, suggestions: lookup.suggestions(for: name))
+            throw LayerLookupError.unknownLayer(name, suggestions: LayerLookup(layers: table).suggestions(for: name))
         }
         var rec = Recorder(layers: table, wanted: capture)
         rec.emit(MobileNetV2Architecture.inputLayerName, input)
         if rec.finished { return rec.outputs }
-        let ws = workspace(height: input.height, width: input.width)
         let arch = model.architecture
 
         let oh = MobileNetV2Architecture.halved(input.height), ow = MobileNetV2Architecture.halved(input.width)
@@ -87,11 +86,19 @@ extension ForwardPass {
         stages?("head")
         if rec.finished { return rec.outputs }
         guard let dense = model.dense else { return rec.outputs }
-        Kernels.globalAveragePool(top.pointer, pixels: top.pixels, channels: arch.headChannels, into: ws.pooled.pointer)
+        Kernels.globalAveragePool(pool, top.pointer, pixels: top.pixels, channels: arch.headChannels, into: ws.pooled.pointer)
         let pooled = FeatureMap(ws.pooled.pointer, 1, 1, arch.headChannels)
         rec.emit(MobileNetV2Architecture.poolingLayerName, pooled.tensor())
         if !rec.finished {
-            let logits = Kernels.dense(pooled.tensor(), kernel: dense.kernel, bias: dense.bias)
+            var logits = Tensor(height: 1, width: 1, channels: dense.bias.count)
+            dense.kernel.withUnsafeBufferPointer { b in
+                dense.bias.withUnsafeBufferPointer { bias in
+                    logits.data.withUnsafeMutableBufferPointer { y in
+                        Kernels.dense(pool, x: ws.pooled.pointer, k: arch.headChannels, kernel: b.baseAddress!, bias: bias.baseAddress!,
+                                      n: bias.count, into: y.baseAddress!)
+                    }
+                }
+            }
             rec.emit("predictions", Kernels.softmax(logits))
         }
         stages?("classifier")

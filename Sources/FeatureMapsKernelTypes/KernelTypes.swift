@@ -49,7 +49,11 @@ public struct DepthwiseShape: Equatable, Sendable {
         return span < 0 ? start : max(start, min(out, span / stride + 1))
     }
 
-    /// Output rows per task: an even number (tiles are 2 rows high), about 32 K outputs per task.
-    public var rowsPerTask: Int { max(2, (32_768 / max(1, ow * c) + 1) & ~1) }
+    /// Output rows per task: about 32 K outputs per task, at least two tasks when there are two rows,
+    /// rows shared evenly (any split gives the same bits).
+    public var rowsPerTask: Int {
+        let tasks = min(max(1, oh), max(2, (oh * ow * c + 16_384) / 32_768))
+        return max(1, (oh + tasks - 1) / tasks)
+    }
     public var taskCount: Int { (oh + rowsPerTask - 1) / rowsPerTask }
 }

@@ -99,13 +99,18 @@ final class FusedKernelTests: XCTestCase {
     /// Every output of every GEMM shape of MobileNetV2 (and some odd ones) belongs to exactly one task.
     func testGEMMTasksCoverEachOutputOnce() {
         for (m, n) in [(1, 1), (49, 1280), (49, 320), (196, 64), (3136, 24), (12544, 96), (12544, 16), (100, 17), (17, 100)] {
-            let tasks = GEMMTasks(m: m, n: n)
-            var hits = [Int](repeating: 0, count: m * n)
-            for t in 0..<tasks.count {
-                let (rows, cols) = tasks.block(t)
-                for r in rows { for c in cols { hits[r * n + c] += 1 } }
+            for tasks in [GEMMTasks(m: m, n: n), GEMMTasks(m: m, n: n, columnAlign: 32, rowAlign: 8, atLeastTwo: true)] {
+                var hits = [Int](repeating: 0, count: m * n)
+                for t in 0..<tasks.count {
+                    let (rows, cols) = tasks.block(t)
+                    for r in rows { for c in cols { hits[r * n + c] += 1 } }
+                }
+                XCTAssert(hits.allSatisfy { $0 == 1 }, "GEMM \(m)x\(n): tasks \(tasks) do not tile the output")
             }
-            XCTAssert(hits.allSatisfy { $0 == 1 }, "GEMM \(m)x\(n): tasks do not tile the output")
+        }
+        // The register GEMM's split gives both cores work in the narrow 28x28 and 14x14 projections.
+        for (m, n) in [(784, 32), (196, 64), (196, 96), (3136, 24)] {
+            XCTAssertGreaterThanOrEqual(GEMMTasks(m: m, n: n, columnAlign: 32, rowAlign: 8, atLeastTwo: true).count, 2, "\(m)x\(n)")
         }
     }
 

@@ -69,14 +69,17 @@ enum BLAS {
         cblas_sgemv(CblasRowMajor, CblasNoTrans, blasint(k), blasint(n), 1, b, blasint(n), x, 1, beta, y, 1)
     }
 
-    /// y[N] = x[K] * B[K x N] + beta * y, B row-major (calls `cblas_sgemv` on B transposed).
+    /// y[N] = x[K] * B[K x N] + beta * y, B row-major with row stride `ldb` (default N; a larger one
+    /// reads a block of columns of a wider matrix); calls `cblas_sgemv` on B transposed.
     static func gemvRowVector(
-        n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, beta: Float
+        n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int? = nil, y: UnsafeMutablePointer<Float>,
+        beta: Float
     ) {
-        guard n > 0, k > 0, n <= Int(Int32.max), k <= Int(Int32.max) else {
-            fatalError("gemv: bad dimensions n \(n) k \(k)")
+        let ld = ldb ?? n
+        guard n > 0, k > 0, ld >= n, ld <= Int(Int32.max), k <= Int(Int32.max) else {
+            fatalError("gemv: bad dimensions n \(n) k \(k) ldb \(ld)")
         }
         _ = configured
-        cblas_sgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(n), 1, b, blasint(n), x, 1, beta, y, 1)
+        cblas_sgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(n), 1, b, blasint(ld), x, 1, beta, y, 1)
     }
 }

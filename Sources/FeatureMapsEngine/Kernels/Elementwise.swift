@@ -85,33 +85,59 @@ extension Kernels {
         t.data.withUnsafeBufferPointer { zeroPad($0.baseAddress!, t.shape, top: top, bottom: bottom, left: left, right: right) }
     }
 
-    /// Keras `GlobalAveragePooling2D`: HxWxC at `p` -> C means into `out`, summed in Double in pixel order.
-    static func globalAveragePool(_ p: UnsafePointer<Float>, pixels: Int, channels: Int, into out: UnsafeMutablePointer<Float>) {
-        var sums = [Double](repeating: 0, count: channels)
-        for q in 0..<pixels {
-            for c in 0..<channels { sums[c] += Double(p[q * channels + c]) }
+    /// Keras `GlobalAveragePooling2D`: HxWxC at `p` -> C means into `out`, summed in Double in pixel
+    /// order; channels split into tasks when `pool` is given (each channel's sum is the same either way).
+    static func globalAveragePool(_ pool: ThreadPool? = nil, _ p: UnsafePointer<Float>, pixels: Int, channels: Int,
+                                  into out: UnsafeMutablePointer<Float>) {
+        let blocks = channels >= 256 ? 2 : 1, perBlock = (channels + blocks - 1) / blocks
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: channels)
+        defer { sums.deallocate() }
+        let body = { (t: Int) in
+            let c0 = t * perBlock, c1 = min(channels, c0 + perBlock)
+            for c in c0..<c1 { sums[c] = 0 }
+            for q in 0..<pixels {
+                let row = p + q &* channels
+                for c in c0..<c1 { sums[c] += Double(row[c]) }
+            }
+            for c in c0..<c1 { out[c] = Float(sums[c] / Double(pixels)) }
         }
-        for c in 0..<channels { out[c] = Float(sums[c] / Double(pixels)) }
+        if let pool { pool.parallelFor(blocks, body) } else { for t in 0..<blocks { body(t) } }
     }
 
     public static func globalAveragePool(_ t: Tensor) -> Tensor {
         var out = Tensor(height: 1, width: 1, channels: t.channels)
         t.data.withUnsafeBufferPointer { src in
-            out.data.withUnsafeMutableBufferPointer { globalAveragePool(src.baseAddress!, pixels: t.height * t.width, channels: t.channels, into: $0.baseAddress!) }
+            out.data.withUnsafeMutableBufferPointer { globalAveragePool(nil, src.baseAddress!, pixels: t.height * t.width, channels: t.channels, into: $0.baseAddress!) }
         }
         return out
     }
 
     /// Keras `Dense(units)` without activation: 1x1xK -> 1x1xN logits = x * kernel[K x N] + bias,
-    /// as one `sgemv` into an output prefilled with the bias (beta = 1).
+    /// as `sgemv` into an output prefilled with the bias (beta = 1), in column blocks fixed by N (two
+    /// for ImageNet's 1000 classes), run as tasks of `pool` when given: the same bits either way.
+    static func dense(_ pool: ThreadPool?, x: UnsafePointer<Float>, k: Int, kernel: UnsafePointer<Float>,
+                      bias: UnsafePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>) {
+        y.update(from: bias, count: n)
+        let blocks = max(1, (n + 256) / 512), perBlock = (n + blocks - 1) / blocks
+        let body = { (t: Int) in
+            let c0 = t * perBlock, c1 = min(n, c0 + perBlock)
+            if c0 < c1 {
+                BLAS.gemvRowVector(n: c1 - c0, k: k, x: x, b: kernel + c0, ldb: n, y: y + c0, beta: 1)
+            }
+        }
+        if let pool { pool.parallelFor(blocks, body) } else { for t in 0..<blocks { body(t) } }
+    }
+
     public static func dense(_ x: Tensor, kernel: [Float], bias: [Float]) -> Tensor {
         let k = x.channels, n = bias.count
         require(kernel.count == k * n, "dense kernel must be K*N")
-        var out = Tensor(height: 1, width: 1, channels: n, data: bias)
+        var out = Tensor(height: 1, width: 1, channels: n)
         x.data.withUnsafeBufferPointer { xs in
             kernel.withUnsafeBufferPointer { b in
-                out.data.withUnsafeMutableBufferPointer { y in
-                    BLAS.gemvRowVector(n: n, k: k, x: xs.baseAddress!, b: b.baseAddress!, y: y.baseAddress!, beta: 1)
+                bias.withUnsafeBufferPointer { bs in
+                    out.data.withUnsafeMutableBufferPointer { y in
+                        dense(nil, x: xs.baseAddress!, k: k, kernel: b.baseAddress!, bias: bs.baseAddress!, n: n, into: y.baseAddress!)
+                    }
                 }
             }
         }
