@@ -6,6 +6,8 @@ import FeatureMapsKernelTypes
 public enum SIMDKernels {
     /// Float lanes of this module's vectors (8 or 16).
     public static let lanes = Vec.scalarCount
+    /// Rows of the GEMM's main tile (its task blocks should be multiples of it).
+    public static let gemmTileRows = RegisterGEMM.pairRows
 
     /// C[rows, cols] = A[rows, 0..<K] * B[0..<K, cols], then `epilogue` (see `RegisterGEMM.run`).
     @inline(never)

@@ -68,10 +68,10 @@ extension Kernels {
     ) {
         let choice = gemmChoice(m: m, k: k, n: n, simd: simd)
         let kernels = simd.kernels
-        // The register GEMM gives the same bits for any split: its tasks follow its tiles (8 rows,
-        // 2 vectors) and always use both cores when they can.
+        // The register GEMM gives the same bits for any split: its tasks follow its tiles (7 or 4
+        // rows, 2 vectors) and always use both cores when they can.
         let tasks = choice == .register
-            ? GEMMTasks(m: m, n: n, columnAlign: 2 * kernels.lanes, rowAlign: 8, atLeastTwo: true)
+            ? GEMMTasks(m: m, n: n, columnAlign: 2 * kernels.lanes, rowAlign: kernels.gemmTileRows, atLeastTwo: true)
             : GEMMTasks(m: m, n: n)
         pool.parallelFor(tasks.count) { t in
             let (rows, cols) = tasks.block(t)
@@ -101,15 +101,24 @@ extension Kernels {
         let rowsPerTask = max(1, 4096 / ow)
         pool.parallelFor((oh + rowsPerTask - 1) / rowsPerTask) { t in
             for oy in (t * rowsPerTask)..<min(oh, (t + 1) * rowsPerTask) {
+                let iy0 = oy * 2 - top
+                let rowInside = iy0 >= 0 && iy0 + 2 < h
                 for ox in 0..<ow {
                     let row = columns + (oy * ow + ox) * kcols
+                    let ix0 = ox * 2 - left
+                    if rowInside && ix0 >= 0 && ix0 + 2 < w {
+                        // All 9 taps inside: each kernel row's 3 taps are 3*Cin contiguous inputs.
+                        for ky in 0..<3 {
+                            let src = input + ((iy0 &+ ky) &* w &+ ix0) &* cin, d = row + ky &* 3 &* cin
+                            for q in 0..<(3 &* cin) { d[q] = src[q] }
+                        }
+                        continue
+                    }
                     for ky in 0..<3 {
-                        let iy = oy * 2 + ky - top
+                        let iy = iy0 + ky
                         for kx in 0..<3 {
-                            let ix = ox * 2 + kx - left
+                            let ix = ix0 + kx
                             let d = row + (ky * 3 + kx) * cin
-                            // Element loops, not update(from:count:): a call per 3-float tap was
-                            // a third of the stem's time.
                             if iy < 0 || iy >= h || ix < 0 || ix >= w {
                                 for q in 0..<cin { d[q] = 0 }
                             } else {

@@ -31,18 +31,21 @@ public enum SIMDWidth: Int, CaseIterable, Sendable, CustomStringConvertible {
 /// The entry points of one kernel module, as function values the engine calls per task.
 struct SIMDKernelSet {
     let lanes: Int
+    let gemmTileRows: Int
     let gemm: (UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Range<Int>, Range<Int>, Epilogue) -> Void
     let depthwise: (DepthwiseShape, Range<Int>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Epilogue) -> Void
     let apply: (Epilogue, UnsafeMutablePointer<Float>, Int, Int, Int, Int) -> Void
 
     static let avx2 = SIMDKernelSet(
         lanes: FeatureMapsKernels.SIMDKernels.lanes,
+        gemmTileRows: FeatureMapsKernels.SIMDKernels.gemmTileRows,
         gemm: { FeatureMapsKernels.SIMDKernels.gemm(a: $0, k: $1, b: $2, n: $3, c: $4, rows: $5, cols: $6, epilogue: $7) },
         depthwise: { FeatureMapsKernels.SIMDKernels.depthwise($0, rows: $1, input: $2, kernel: $3, output: $4, epilogue: $5) },
         apply: { FeatureMapsKernels.SIMDKernels.apply($0, to: $1, rows: $2, cols: $3, ld: $4, channel0: $5) })
 
     static let avx512 = SIMDKernelSet(
         lanes: FeatureMapsKernelsAVX512.SIMDKernels.lanes,
+        gemmTileRows: FeatureMapsKernelsAVX512.SIMDKernels.gemmTileRows,
         gemm: { FeatureMapsKernelsAVX512.SIMDKernels.gemm(a: $0, k: $1, b: $2, n: $3, c: $4, rows: $5, cols: $6, epilogue: $7) },
         depthwise: { FeatureMapsKernelsAVX512.SIMDKernels.depthwise($0, rows: $1, input: $2, kernel: $3, output: $4, epilogue: $5) },
         apply: { FeatureMapsKernelsAVX512.SIMDKernels.apply($0, to: $1, rows: $2, cols: $3, ld: $4, channel0: $5) })
