@@ -64,9 +64,10 @@ enum RegisterGEMM {
         a + (i &+ min(r, count &- 1)) &* k
     }
 
-    // Stores of a tile: the raw sums, then the epilogue over the tile's block while it is in L1 (one
-    // call per tile: an epilogue inlined into each of a tile's 16 stores was left as 16 calls by the
-    // inliner). The same operations on the same values as `Epilogue.applied`, so no bit changes.
+    // Stores of a tile. The main tiles (R x 2 vectors) apply the epilogue in registers, written out
+    // in the tile; the column tails store raw sums, then `finish` treats the tile's block while it
+    // is in L1 (an epilogue inlined into each store was left as calls by the inliner). The same
+    // operations on the same values as `Epilogue.applied` either way, so no bit changes.
     @inline(__always)
     private static func store(_ acc: Vec, _ c: UnsafeMutablePointer<Float>, _ n: Int, _ i: Int, _ r: Int, _ count: Int, _ j: Int) {
         if r < count { storeVec(acc, c + ((i &+ r) &* n &+ j)) }
@@ -118,7 +119,37 @@ enum RegisterGEMM {
             x = Vec(repeating: a6[kk]); c60 = madd(c60, x, b0); c61 = madd(c61, x, b1)
             bp += n
         }
+        // The epilogue in registers, written out (the same operations as `Epilogue.applied`:
+        // x * scale + shift, + residual, clamp); rows past `count` read the last row's residual.
         let j1 = j &+ lanes
+        if let sc = e.scale, let sh = e.shift {
+            let m0 = loadVec(sc + j), m1 = loadVec(sc + j1), d0 = loadVec(sh + j), d1 = loadVec(sh + j1)
+            c00 = c00 * m0 + d0; c01 = c01 * m1 + d1
+            c10 = c10 * m0 + d0; c11 = c11 * m1 + d1
+            c20 = c20 * m0 + d0; c21 = c21 * m1 + d1
+            c30 = c30 * m0 + d0; c31 = c31 * m1 + d1
+            c40 = c40 * m0 + d0; c41 = c41 * m1 + d1
+            c50 = c50 * m0 + d0; c51 = c51 * m1 + d1
+            c60 = c60 * m0 + d0; c61 = c61 * m1 + d1
+        }
+        if let res = e.residual {
+            let r0 = res + ((i &+ min(0, count &- 1)) &* n &+ j); c00 = c00 + loadVec(r0); c01 = c01 + loadVec(r0 + lanes)
+            let r1 = res + ((i &+ min(1, count &- 1)) &* n &+ j); c10 = c10 + loadVec(r1); c11 = c11 + loadVec(r1 + lanes)
+            let r2 = res + ((i &+ min(2, count &- 1)) &* n &+ j); c20 = c20 + loadVec(r2); c21 = c21 + loadVec(r2 + lanes)
+            let r3 = res + ((i &+ min(3, count &- 1)) &* n &+ j); c30 = c30 + loadVec(r3); c31 = c31 + loadVec(r3 + lanes)
+            let r4 = res + ((i &+ min(4, count &- 1)) &* n &+ j); c40 = c40 + loadVec(r4); c41 = c41 + loadVec(r4 + lanes)
+            let r5 = res + ((i &+ min(5, count &- 1)) &* n &+ j); c50 = c50 + loadVec(r5); c51 = c51 + loadVec(r5 + lanes)
+            let r6 = res + ((i &+ min(6, count &- 1)) &* n &+ j); c60 = c60 + loadVec(r6); c61 = c61 + loadVec(r6 + lanes)
+        }
+        if e.relu6 {
+            c00 = clampReLU6(c00); c01 = clampReLU6(c01)
+            c10 = clampReLU6(c10); c11 = clampReLU6(c11)
+            c20 = clampReLU6(c20); c21 = clampReLU6(c21)
+            c30 = clampReLU6(c30); c31 = clampReLU6(c31)
+            c40 = clampReLU6(c40); c41 = clampReLU6(c41)
+            c50 = clampReLU6(c50); c51 = clampReLU6(c51)
+            c60 = clampReLU6(c60); c61 = clampReLU6(c61)
+        }
         store(c00, c, n, i, 0, count, j); store(c01, c, n, i, 0, count, j1)
         store(c10, c, n, i, 1, count, j); store(c11, c, n, i, 1, count, j1)
         store(c20, c, n, i, 2, count, j); store(c21, c, n, i, 2, count, j1)
@@ -126,7 +157,6 @@ enum RegisterGEMM {
         store(c40, c, n, i, 4, count, j); store(c41, c, n, i, 4, count, j1)
         store(c50, c, n, i, 5, count, j); store(c51, c, n, i, 5, count, j1)
         store(c60, c, n, i, 6, count, j); store(c61, c, n, i, 6, count, j1)
-        finish(e, c, n, i, count, j, 2 &* lanes)
     }
 
     private static func tile4x2(
@@ -145,12 +175,32 @@ enum RegisterGEMM {
             c30 = madd(c30, x3, b0); c31 = madd(c31, x3, b1)
             bp += n
         }
+        // The epilogue in registers, written out (the same operations as `Epilogue.applied`:
+        // x * scale + shift, + residual, clamp); rows past `count` read the last row's residual.
         let j1 = j &+ lanes
+        if let sc = e.scale, let sh = e.shift {
+            let m0 = loadVec(sc + j), m1 = loadVec(sc + j1), d0 = loadVec(sh + j), d1 = loadVec(sh + j1)
+            c00 = c00 * m0 + d0; c01 = c01 * m1 + d1
+            c10 = c10 * m0 + d0; c11 = c11 * m1 + d1
+            c20 = c20 * m0 + d0; c21 = c21 * m1 + d1
+            c30 = c30 * m0 + d0; c31 = c31 * m1 + d1
+        }
+        if let res = e.residual {
+            let r0 = res + ((i &+ min(0, count &- 1)) &* n &+ j); c00 = c00 + loadVec(r0); c01 = c01 + loadVec(r0 + lanes)
+            let r1 = res + ((i &+ min(1, count &- 1)) &* n &+ j); c10 = c10 + loadVec(r1); c11 = c11 + loadVec(r1 + lanes)
+            let r2 = res + ((i &+ min(2, count &- 1)) &* n &+ j); c20 = c20 + loadVec(r2); c21 = c21 + loadVec(r2 + lanes)
+            let r3 = res + ((i &+ min(3, count &- 1)) &* n &+ j); c30 = c30 + loadVec(r3); c31 = c31 + loadVec(r3 + lanes)
+        }
+        if e.relu6 {
+            c00 = clampReLU6(c00); c01 = clampReLU6(c01)
+            c10 = clampReLU6(c10); c11 = clampReLU6(c11)
+            c20 = clampReLU6(c20); c21 = clampReLU6(c21)
+            c30 = clampReLU6(c30); c31 = clampReLU6(c31)
+        }
         store(c00, c, n, i, 0, count, j); store(c01, c, n, i, 0, count, j1)
         store(c10, c, n, i, 1, count, j); store(c11, c, n, i, 1, count, j1)
         store(c20, c, n, i, 2, count, j); store(c21, c, n, i, 2, count, j1)
         store(c30, c, n, i, 3, count, j); store(c31, c, n, i, 3, count, j1)
-        finish(e, c, n, i, count, j, 2 &* lanes)
     }
 
     private static func tile8x1(
