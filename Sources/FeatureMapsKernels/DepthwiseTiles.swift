@@ -141,6 +141,30 @@ enum DepthwiseTiles {
         let y0 = oy * s.stride - s.padTop, x0 = ox * s.stride - s.padLeft
         let ky0 = max(0, -y0), ky1 = max(ky0, min(3, s.h - y0)), kx0 = max(0, -x0), kx1 = max(kx0, min(3, s.w - x0))
         var ch = 0
+        // Four vectors of channels at a time: four independent chains of multiply-adds (one chain
+        // waited on each FMA's latency; the 7x7 and 14x14 layers are mostly border pixels).
+        while ch &+ 4 &* lanes <= c {
+            var a0 = Vec(), a1 = Vec(), a2 = Vec(), a3 = Vec()
+            for ky in ky0..<ky1 {
+                for kx in kx0..<kx1 {
+                    let src = input + (((y0 &+ ky) &* s.w &+ x0 &+ kx) &* c &+ ch), k = kernel + ((ky &* 3 &+ kx) &* c &+ ch)
+                    a0 = madd(a0, loadVec(src), loadVec(k))
+                    a1 = madd(a1, loadVec(src + lanes), loadVec(k + lanes))
+                    a2 = madd(a2, loadVec(src + 2 &* lanes), loadVec(k + 2 &* lanes))
+                    a3 = madd(a3, loadVec(src + 3 &* lanes), loadVec(k + 3 &* lanes))
+                }
+            }
+            if let sc = e.scale, let sh = e.shift {
+                a0 = a0 * loadVec(sc + ch) + loadVec(sh + ch)
+                a1 = a1 * loadVec(sc + (ch &+ lanes)) + loadVec(sh + (ch &+ lanes))
+                a2 = a2 * loadVec(sc + (ch &+ 2 &* lanes)) + loadVec(sh + (ch &+ 2 &* lanes))
+                a3 = a3 * loadVec(sc + (ch &+ 3 &* lanes)) + loadVec(sh + (ch &+ 3 &* lanes))
+            }
+            if e.relu6 { a0 = clampReLU6(a0); a1 = clampReLU6(a1); a2 = clampReLU6(a2); a3 = clampReLU6(a3) }
+            storeVec(a0, dst + ch); storeVec(a1, dst + (ch &+ lanes))
+            storeVec(a2, dst + (ch &+ 2 &* lanes)); storeVec(a3, dst + (ch &+ 3 &* lanes))
+            ch &+= 4 &* lanes
+        }
         while ch &+ lanes <= c {
             var acc = Vec()
             for ky in ky0..<ky1 {
