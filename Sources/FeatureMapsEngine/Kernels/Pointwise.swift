@@ -29,6 +29,23 @@ struct GEMMTasks: Equatable {
         colTasks = (n + colsPerTask - 1) / colsPerTask
     }
 
+    /// The register GEMM's split (its results do not depend on the split, so it is free to balance
+    /// two cores): blocks of whole tiles (`tileRows` rows) and panels (`panel` columns). Maps of 16
+    /// tiles or more: at least 16 row blocks (about 16 K outputs each beyond that), whole rows of
+    /// columns. Smaller maps (the 7x7 layers): two row blocks times up to eight column blocks, so that
+    /// two threads get equal shares of layers with 3 or 5 panels. Depends only on the shape.
+    init(registerM m: Int, n: Int, tileRows: Int, panel: Int) {
+        self.m = m
+        self.n = n
+        let tiles = (m + tileRows - 1) / tileRows, panels = (n + panel - 1) / panel
+        let rowBlocks = tiles >= 16 ? min(tiles, max(16, m * n / 16_384)) : min(tiles, 2)
+        let colBlocks = tiles >= 16 ? 1 : min(panels, 8)
+        rowsPerTask = min(m, (tiles + rowBlocks - 1) / rowBlocks * tileRows)
+        rowTasks = (m + rowsPerTask - 1) / rowsPerTask
+        colsPerTask = min(n, (panels + colBlocks - 1) / colBlocks * panel)
+        colTasks = (n + colsPerTask - 1) / colsPerTask
+    }
+
     var count: Int { rowTasks * colTasks }
 
     /// Rows and columns of task `t`.
@@ -71,7 +88,7 @@ extension Kernels {
         // The register GEMM gives the same bits for any split: its tasks follow its tiles (7 or 4
         // rows, 2 vectors) and always use both cores when they can.
         let tasks = choice == .register
-            ? GEMMTasks(m: m, n: n, columnAlign: 2 * kernels.lanes, rowAlign: kernels.gemmTileRows, atLeastTwo: true)
+            ? GEMMTasks(registerM: m, n: n, tileRows: kernels.gemmTileRows, panel: 2 * kernels.lanes)
             : GEMMTasks(m: m, n: n)
         pool.parallelFor(tasks.count) { t in
             let (rows, cols) = tasks.block(t)
