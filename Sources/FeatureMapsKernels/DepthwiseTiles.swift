@@ -141,8 +141,43 @@ enum DepthwiseTiles {
         let y0 = oy * s.stride - s.padTop, x0 = ox * s.stride - s.padLeft
         let ky0 = max(0, -y0), ky1 = max(ky0, min(3, s.h - y0)), kx0 = max(0, -x0), kx1 = max(kx0, min(3, s.w - x0))
         var ch = 0
-        // Four vectors of channels at a time: four independent chains of multiply-adds (one chain
-        // waited on each FMA's latency; the 7x7 and 14x14 layers are mostly border pixels).
+        // Eight, then four vectors of channels at a time: independent chains of multiply-adds (one
+        // chain waited on each FMA's latency; the 7x7 and 14x14 layers are mostly border pixels).
+        while ch &+ 8 &* lanes <= c {
+            var acc = (Vec(), Vec(), Vec(), Vec(), Vec(), Vec(), Vec(), Vec())
+            for ky in ky0..<ky1 {
+                for kx in kx0..<kx1 {
+                    let src = input + (((y0 &+ ky) &* s.w &+ x0 &+ kx) &* c &+ ch), k = kernel + ((ky &* 3 &+ kx) &* c &+ ch)
+                    acc.0 = madd(acc.0, loadVec(src), loadVec(k))
+                    acc.1 = madd(acc.1, loadVec(src + lanes), loadVec(k + lanes))
+                    acc.2 = madd(acc.2, loadVec(src + 2 &* lanes), loadVec(k + 2 &* lanes))
+                    acc.3 = madd(acc.3, loadVec(src + 3 &* lanes), loadVec(k + 3 &* lanes))
+                    acc.4 = madd(acc.4, loadVec(src + 4 &* lanes), loadVec(k + 4 &* lanes))
+                    acc.5 = madd(acc.5, loadVec(src + 5 &* lanes), loadVec(k + 5 &* lanes))
+                    acc.6 = madd(acc.6, loadVec(src + 6 &* lanes), loadVec(k + 6 &* lanes))
+                    acc.7 = madd(acc.7, loadVec(src + 7 &* lanes), loadVec(k + 7 &* lanes))
+                }
+            }
+            if let sc = e.scale, let sh = e.shift {
+                let m = sc + ch, d = sh + ch
+                acc.0 = acc.0 * loadVec(m) + loadVec(d)
+                acc.1 = acc.1 * loadVec(m + lanes) + loadVec(d + lanes)
+                acc.2 = acc.2 * loadVec(m + 2 &* lanes) + loadVec(d + 2 &* lanes)
+                acc.3 = acc.3 * loadVec(m + 3 &* lanes) + loadVec(d + 3 &* lanes)
+                acc.4 = acc.4 * loadVec(m + 4 &* lanes) + loadVec(d + 4 &* lanes)
+                acc.5 = acc.5 * loadVec(m + 5 &* lanes) + loadVec(d + 5 &* lanes)
+                acc.6 = acc.6 * loadVec(m + 6 &* lanes) + loadVec(d + 6 &* lanes)
+                acc.7 = acc.7 * loadVec(m + 7 &* lanes) + loadVec(d + 7 &* lanes)
+            }
+            if e.relu6 {
+                acc.0 = clampReLU6(acc.0); acc.1 = clampReLU6(acc.1); acc.2 = clampReLU6(acc.2); acc.3 = clampReLU6(acc.3)
+                acc.4 = clampReLU6(acc.4); acc.5 = clampReLU6(acc.5); acc.6 = clampReLU6(acc.6); acc.7 = clampReLU6(acc.7)
+            }
+            let o = dst + ch
+            storeVec(acc.0, o); storeVec(acc.1, o + lanes); storeVec(acc.2, o + 2 &* lanes); storeVec(acc.3, o + 3 &* lanes)
+            storeVec(acc.4, o + 4 &* lanes); storeVec(acc.5, o + 5 &* lanes); storeVec(acc.6, o + 6 &* lanes); storeVec(acc.7, o + 7 &* lanes)
+            ch &+= 8 &* lanes
+        }
         while ch &+ 4 &* lanes <= c {
             var a0 = Vec(), a1 = Vec(), a2 = Vec(), a3 = Vec()
             for ky in ky0..<ky1 {

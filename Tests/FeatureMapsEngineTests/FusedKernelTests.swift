@@ -8,7 +8,7 @@ import FeatureMapsKernelTypes
 /// split into several tasks; stride 1 and 2 with Keras's paddings. Fused results must also be
 /// bit-identical to the separate passes, and to themselves with any number of threads.
 final class FusedKernelTests: XCTestCase {
-    let channelCounts = [1, 3, 8, 17, 24, 32, 48, 67, 80]
+    let channelCounts = [1, 3, 8, 17, 24, 32, 48, 67, 80, 144]
     let sizes: [(h: Int, w: Int)] = [(1, 1), (2, 3), (5, 7), (9, 13), (33, 35)]
 
     func randomBN(_ c: Int, _ rng: inout SplitMix64) -> (BatchNormAffine, [[Float]]) {
