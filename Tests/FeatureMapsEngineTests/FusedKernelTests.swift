@@ -121,6 +121,22 @@ final class FusedKernelTests: XCTestCase {
         }
     }
 
+    /// Workers that parked between task sets (they spin for tens of microseconds first) are woken.
+    func testThreadPoolWakesParkedWorkers() {
+        for threads in 2...3 {
+            let pool = ThreadPool(threads: threads)
+            for round in 0..<30 {
+                if round % 3 == 0 { usleep(20_000) }  // long enough for every worker to park
+                var hits = [Int](repeating: 0, count: 16)
+                hits.withUnsafeMutableBufferPointer { buf in
+                    let p = buf.baseAddress
+                    pool.parallelFor(16) { i in p![i] += 1 }
+                }
+                XCTAssert(hits.allSatisfy { $0 == 1 }, "\(threads) threads, round \(round): \(hits)")
+            }
+        }
+    }
+
     func testThreadPoolRunsEveryTaskOnce() {
         for threads in 1...4 {
             let pool = ThreadPool(threads: threads)

@@ -115,7 +115,8 @@ extension Kernels {
         let top = MobileNetV2Architecture.stride2Padding(h).before
         let left = MobileNetV2Architecture.stride2Padding(w).before
         let kcols = 9 * cin
-        let rowsPerTask = max(1, 4096 / ow)
+        // An even number of tasks (4 at 224 x 224) with rows shared evenly: two threads get equal halves.
+        let tasks = min(oh, 2 * max(1, (oh * ow + 4096) / 8192)), rowsPerTask = (oh + tasks - 1) / tasks
         pool.parallelFor((oh + rowsPerTask - 1) / rowsPerTask) { t in
             for oy in (t * rowsPerTask)..<min(oh, (t + 1) * rowsPerTask) {
                 let iy0 = oy * 2 - top

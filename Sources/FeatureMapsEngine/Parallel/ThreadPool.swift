@@ -47,6 +47,8 @@ private final class PoolState: @unchecked Sendable {
     private let nextTask = Atomic<Int>(0)
     private let pending = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
+    /// Workers parked (or about to park) on the condition variable: the caller signals only then.
+    private let sleeping = Atomic<Int>(0)
     private var taskCount = 0
     private var body: ((Int) -> Void)?
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -74,9 +76,13 @@ private final class PoolState: @unchecked Sendable {
         nextTask.store(0, ordering: .sequentiallyConsistent)
         pending.store(count, ordering: .sequentiallyConsistent)
         generation.store(g + 1, ordering: .sequentiallyConsistent)  // even: published
-        pthread_mutex_lock(mutex)
-        pthread_cond_broadcast(condition)
-        pthread_mutex_unlock(mutex)
+        // A worker counts itself in `sleeping` before its last look at `generation` (both sequentially
+        // consistent): either it sees this task set, or this load sees it and wakes it.
+        if sleeping.load(ordering: .sequentiallyConsistent) > 0 {
+            pthread_mutex_lock(mutex)
+            pthread_cond_broadcast(condition)
+            pthread_mutex_unlock(mutex)
+        }
         runTasks()
         var spins = 0
         while pending.load(ordering: .sequentiallyConsistent) != 0 {
@@ -107,9 +113,11 @@ private final class PoolState: @unchecked Sendable {
             while !published(after: seen) && !stopping.load(ordering: .relaxed) && spins < Self.spinLimit { spins += 1 }
             if !published(after: seen) {
                 pthread_mutex_lock(mutex)
+                sleeping.add(1, ordering: .sequentiallyConsistent)
                 while !published(after: seen) && !stopping.load(ordering: .sequentiallyConsistent) {
                     pthread_cond_wait(condition, mutex)
                 }
+                sleeping.subtract(1, ordering: .sequentiallyConsistent)
                 pthread_mutex_unlock(mutex)
             }
             if stopping.load(ordering: .sequentiallyConsistent) { return }
