@@ -65,6 +65,8 @@ public struct BenchmarkReport: Sendable {
     public let simd: SIMDWidth
     /// Time to read and check the weights file (`Benchmark.weightsLoad`), when measured.
     public var weightsLoad: TimingSummary?
+    /// The same read in this process, without the reader child, when measured.
+    public var weightsLoadInProcess: TimingSummary?
 
     public var multiplyAdds: Int { stages.reduce(0) { $0 + $1.multiplyAdds } }
     /// Achieved GFLOP/s at the median time, counting a multiply-add as 2 floating-point operations.
@@ -118,11 +120,13 @@ public enum Benchmark {
 
 extension Benchmark {
     /// Reads and checks the weights file at `path` `runs` times (`WeightsLoader.load`), timing each.
-    public static func weightsLoad(path: String, runs: Int) throws -> TimingSummary {
+    /// `isolated`: through the reader child (what every command does); false: HDF5 in this process,
+    /// to show what the isolation costs.
+    public static func weightsLoad(path: String, runs: Int, isolated: Bool = true) throws -> TimingSummary {
         var samples: [Double] = []
         for _ in 0..<max(runs, 1) {
             let start = Clock.nanoseconds()
-            _ = try WeightsLoader.load(path: path)
+            _ = try WeightsLoader.load(path: path, isolated: isolated)
             samples.append(Double(Clock.nanoseconds() - start) / 1e6)
         }
         return TimingSummary(milliseconds: samples)
@@ -162,6 +166,8 @@ extension BenchmarkReport {
             ("peak_rss_bytes", .int(peakResidentBytes)),
             ("samples_ms", .array(samples.map(ms))),
             ("weights_load_ms", weightsLoad.map { .object([("median", ms($0.median)), ("min", ms($0.minimum))]) } ?? .null),
+            ("weights_load_in_process_ms",
+             weightsLoadInProcess.map { .object([("median", ms($0.median)), ("min", ms($0.minimum))]) } ?? .null),
             ("stages", .array(stages.map { s in
                 .object([
                     ("name", .string(s.name)), ("multiply_adds", .int(s.multiplyAdds)),
