@@ -50,10 +50,6 @@ struct Bench: ParsableCommand {
     func run() throws {
         try Report.running {
             let session = try Session.open(weightsFlag: weightsOptions.weights, inputSize: inputOptions.inputSize)
-            // The weights load first, as in every command (the process is still small: a reader child
-            // forked from a process with the forward pass's memory pays for copy-on-write faults).
-            let load = try Benchmark.weightsLoad(path: session.location.path, runs: 5)
-            let loadInProcess = try Benchmark.weightsLoad(path: session.location.path, runs: 5, isolated: false)
             let last = session.model.architecture.classes == nil ? "out_relu" : "predictions"
             let resolved = try session.resolve(layers: layers.map(parseLayerList) ?? [last])
             let prepared = try image.map { try session.prepare(imageAt: $0) }
@@ -61,8 +57,9 @@ struct Bench: ParsableCommand {
             let options = BenchmarkOptions(runs: runs, warmup: warmup, threads: threads, layers: resolved.map(\.layer.name),
                                            simd: simd.flatMap(SIMDWidth.init(rawValue:)) ?? .best)
             var report = try Benchmark.run(session, image: prepared, options: options)
-            report.weightsLoad = load
-            report.weightsLoadInProcess = loadInProcess
+            // After the passes, so that the peak memory reported is the forward pass's.
+            report.weightsLoad = try Benchmark.weightsLoad(path: session.location.path, runs: 5)
+            report.weightsLoadInProcess = try Benchmark.weightsLoad(path: session.location.path, runs: 5, isolated: false)
             Report.output(json ? report.json.encoded(pretty: true) : BenchOutput.table(report))
             return .success
         }
