@@ -16,6 +16,25 @@ final class BenchCommandTests: XCTestCase {
         let sum = stages.compactMap { $0["multiply_adds"] as? Int }.reduce(0, +)
         XCTAssertEqual(json["multiply_adds"] as? Int, sum)
         XCTAssertGreaterThan(try XCTUnwrap(json["peak_rss_bytes"] as? Int), 1_000_000)
+        for key in ["weights_load_ms", "weights_load_in_process_ms"] {
+            let load = try XCTUnwrap(json[key] as? [String: Any], key)
+            XCTAssertGreaterThan(try XCTUnwrap(load["median"] as? Double), 0, key)
+        }
+        // The engine's vector width: 16 lanes exactly when /proc/cpuinfo lists AVX-512 (F, BW, DQ, VL).
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let flags = Set((info.split(separator: "\n").first { $0.hasPrefix("flags") } ?? "").split(separator: " ").map(String.init))
+        let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains)
+        XCTAssertEqual(json["simd_lanes"] as? Int, avx512 ? 16 : 8)
+    }
+
+    func testBenchSIMDOptionForcesAWidthAndRefusesOthers() throws {
+        let r = try CLI.run(["bench", "--runs", "1", "--warmup", "0", "--simd", "8", "--weights", CLI.fixtureWeights])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssert(r.stdout.contains("engine kernels 8 lanes (AVX2)"), r.stdout)
+        let bad = try CLI.run(["bench", "--simd", "12", "--weights", CLI.fixtureWeights])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, bad.stderr)
+        XCTAssert(bad.stderr.contains("--simd 12 is not a width: use 8 or 16"), bad.stderr)
     }
 
     /// A pass that stops at block_6_expand_relu (alias block_6_conv1) times only the stages up to block_6.
