@@ -128,7 +128,13 @@ extension Kernels {
                         // All 9 taps inside: each kernel row's 3 taps are 3*Cin contiguous inputs.
                         for ky in 0..<3 {
                             let src = input + ((iy0 &+ ky) &* w &+ ix0) &* cin, d = row + ky &* 3 &* cin
-                            for q in 0..<(3 &* cin) { d[q] = src[q] }
+                            if cin == 3 {  // RGB: 9 floats, one 8-float move and one more
+                                UnsafeMutableRawPointer(d).storeBytes(
+                                    of: UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                d[8] = src[8]
+                            } else {
+                                for q in 0..<(3 &* cin) { d[q] = src[q] }
+                            }
                         }
                         continue
                     }
