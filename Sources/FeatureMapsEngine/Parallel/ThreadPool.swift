@@ -7,6 +7,10 @@ import Synchronization
 //
 // Determinism: a caller splits its work into tasks that depend only on the shapes, never on the
 // number of threads; which thread runs a task changes nothing in its result.
+//
+// Locality: thread t first takes the tasks of its own contiguous share (t/T to (t+1)/T of the
+// task list), then helps with the others' shares. Consecutive layers split their rows alike, so a
+// thread mostly reads the rows it wrote in the layer before, still in its own L2.
 
 /// Runs `parallelFor` task sets on `threads - 1` workers plus the calling thread.
 final class ThreadPool {
@@ -17,10 +21,10 @@ final class ThreadPool {
     init(threads: Int) {
         guard threads >= 1 else { fatalError("ThreadPool needs at least one thread, got \(threads)") }
         self.threads = threads
-        shared = PoolState()
-        for _ in 1..<threads {
+        shared = PoolState(threads: threads)
+        for me in 1..<threads {
             let state = shared
-            let thread = Thread { state.workerLoop() }
+            let thread = Thread { state.workerLoop(me) }
             thread.stackSize = 1 << 20
             thread.start()
         }
@@ -44,19 +48,24 @@ final class ThreadPool {
 private final class PoolState: @unchecked Sendable {
     private let generation = Atomic<Int>(0)
     private let busy = Atomic<Int>(0)
-    private let nextTask = Atomic<Int>(0)
     private let pending = Atomic<Int>(0)
+    /// Thread t's share of the current task set: tasks next..<end (next may run past end).
+    private final class Share: Sendable {
+        let next = Atomic<Int>(0)
+        let end = Atomic<Int>(0)
+    }
+    private let shares: [Share]
     private let stopping = Atomic<Bool>(false)
     /// Workers parked (or about to park) on the condition variable: the caller signals only then.
     private let sleeping = Atomic<Int>(0)
-    private var taskCount = 0
     private var body: ((Int) -> Void)?
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     /// About 20-50 microseconds of polling before a worker parks.
     private static let spinLimit = 20_000
 
-    init() {
+    init(threads: Int) {
+        shares = (0..<threads).map { _ in Share() }
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
     }
@@ -72,8 +81,11 @@ private final class PoolState: @unchecked Sendable {
         let g = generation.add(1, ordering: .sequentiallyConsistent).newValue  // odd: writing
         while busy.load(ordering: .sequentiallyConsistent) != 0 {}
         self.body = body
-        taskCount = count
-        nextTask.store(0, ordering: .sequentiallyConsistent)
+        let threads = shares.count
+        for (t, share) in shares.enumerated() {
+            share.next.store(t * count / threads, ordering: .sequentiallyConsistent)
+            share.end.store((t + 1) * count / threads, ordering: .sequentiallyConsistent)
+        }
         pending.store(count, ordering: .sequentiallyConsistent)
         generation.store(g + 1, ordering: .sequentiallyConsistent)  // even: published
         // A worker counts itself in `sleeping` before its last look at `generation` (both sequentially
@@ -83,7 +95,7 @@ private final class PoolState: @unchecked Sendable {
             pthread_cond_broadcast(condition)
             pthread_mutex_unlock(mutex)
         }
-        runTasks()
+        runTasks(0)
         var spins = 0
         while pending.load(ordering: .sequentiallyConsistent) != 0 {
             spins += 1
@@ -92,12 +104,17 @@ private final class PoolState: @unchecked Sendable {
         self.body = nil
     }
 
-    private func runTasks() {
-        while true {
-            let i = nextTask.add(1, ordering: .sequentiallyConsistent).oldValue
-            if i >= taskCount { return }
-            body!(i)
-            pending.subtract(1, ordering: .sequentiallyConsistent)
+    /// Thread `me`'s own share first, then the others' in turn.
+    private func runTasks(_ me: Int) {
+        let threads = shares.count
+        for k in 0..<threads {
+            let share = shares[(me + k) % threads]
+            while true {
+                let i = share.next.add(1, ordering: .sequentiallyConsistent).oldValue
+                if i >= share.end.load(ordering: .sequentiallyConsistent) { break }
+                body!(i)
+                pending.subtract(1, ordering: .sequentiallyConsistent)
+            }
         }
     }
 
@@ -106,7 +123,7 @@ private final class PoolState: @unchecked Sendable {
         return g != seen && g % 2 == 0
     }
 
-    func workerLoop() {
+    func workerLoop(_ me: Int) {
         var seen = 0
         while true {
             var spins = 0
@@ -125,7 +142,7 @@ private final class PoolState: @unchecked Sendable {
             let g = generation.load(ordering: .sequentiallyConsistent)
             if g % 2 == 0 && g != seen {
                 seen = g
-                runTasks()
+                runTasks(me)
             }
             busy.subtract(1, ordering: .sequentiallyConsistent)
         }
