@@ -112,6 +112,17 @@ extension ForwardPass {
     ) -> FeatureMap {
         let s = b.spec, p = s.prefix
         let (h, w) = (input.shape.height, input.shape.width)
+        if runsBanded(b, h: h, w: w, rec) {
+            let shape = depthwiseShape(s, h: h, w: w)
+            let dw = FeatureMap(ws.depthwise.pointer, shape.oh, shape.ow, s.expandedChannels)
+            runBanded(b, input, shape, output: dw.pointer, ws)
+            for name in ["expand", "expand_BN", "expand_relu"] + (s.stride == 2 ? ["pad"] : []) + ["depthwise", "depthwise_BN"] {
+                rec.skip(p + name)
+            }
+            rec.emit(p + "depthwise_relu", dw.tensor())
+            if rec.finished { return dw }
+            return project(b, dw, input: input, into: out, &rec)
+        }
         var expanded = input
         if let e = b.expand {
             expanded = FeatureMap(ws.expanded.pointer, h, w, s.expandedChannels)
@@ -119,20 +130,36 @@ extension ForwardPass {
                    ConvNames(conv: p + "expand", bn: p + "expand_BN", relu: p + "expand_relu"), residual: nil, &rec)
         }
         if rec.finished { return expanded }
-        var shape = DepthwiseShape(h: h, w: w, c: s.expandedChannels, stride: 1, padTop: 1, padLeft: 1, oh: h, ow: w)
+        let shape = depthwiseShape(s, h: h, w: w)
         if s.stride == 2 {
             let ph = MobileNetV2Architecture.stride2Padding(h), pw = MobileNetV2Architecture.stride2Padding(w)
             rec.emit(p + "pad", Kernels.zeroPad(expanded.pointer, expanded.shape, top: ph.before, bottom: ph.after,
                                                 left: pw.before, right: pw.after))
             if rec.finished { return expanded }
-            shape = DepthwiseShape(h: h, w: w, c: s.expandedChannels, stride: 2, padTop: ph.before, padLeft: pw.before,
-                                   oh: MobileNetV2Architecture.halved(h), ow: MobileNetV2Architecture.halved(w))
         }
         let dw = FeatureMap(ws.depthwise.pointer, shape.oh, shape.ow, s.expandedChannels)
         depthwiseBN(expanded.pointer, shape, b.depthwise, out: dw,
                     ConvNames(conv: p + "depthwise", bn: p + "depthwise_BN", relu: p + "depthwise_relu"), &rec)
         if rec.finished { return dw }
-        let y = FeatureMap(out, shape.oh, shape.ow, s.outChannels)
+        return project(b, dw, input: input, into: out, &rec)
+    }
+
+    /// Keras's depthwise geometry of block `s` on an h x w map: stride 1 'same'; stride 2 after
+    /// ZeroPadding2D(correct_pad), 'valid'.
+    private func depthwiseShape(_ s: BlockSpec, h: Int, w: Int) -> DepthwiseShape {
+        guard s.stride == 2 else {
+            return DepthwiseShape(h: h, w: w, c: s.expandedChannels, stride: 1, padTop: 1, padLeft: 1, oh: h, ow: w)
+        }
+        let ph = MobileNetV2Architecture.stride2Padding(h), pw = MobileNetV2Architecture.stride2Padding(w)
+        return DepthwiseShape(h: h, w: w, c: s.expandedChannels, stride: 2, padTop: ph.before, padLeft: pw.before,
+                              oh: MobileNetV2Architecture.halved(h), ow: MobileNetV2Architecture.halved(w))
+    }
+
+    /// The block's projection (BN, and the residual add in blocks with one) from its depthwise output.
+    private func project(_ b: BlockWeights, _ dw: FeatureMap, input: FeatureMap, into out: UnsafeMutablePointer<Float>,
+                         _ rec: inout Recorder) -> FeatureMap {
+        let s = b.spec, p = s.prefix
+        let y = FeatureMap(out, dw.shape.height, dw.shape.width, s.outChannels)
         convBN(dw.pointer, pixels: dw.pixels, k: s.expandedChannels, b.project, out: y,
                ConvNames(conv: p + "project", bn: p + "project_BN", add: s.hasAdd ? p + "add" : nil),
                residual: s.hasAdd ? input.pointer : nil, &rec)
@@ -204,7 +231,7 @@ extension ForwardPass {
         }
     }
 
-    private func withBatchNorm<R>(_ bn: BatchNormAffine, _ body: (Epilogue) -> R) -> R {
+    func withBatchNorm<R>(_ bn: BatchNormAffine, _ body: (Epilogue) -> R) -> R {
         bn.scale.withUnsafeBufferPointer { scale in
             bn.shift.withUnsafeBufferPointer { shift in body(Epilogue(scale: scale.baseAddress, shift: shift.baseAddress)) }
         }

@@ -113,6 +113,16 @@ final class Workspace {
     }
 
     var bytes: Int { 4 * [a, b, expanded, depthwise, pooled].reduce(0) { $0 + $1.count } }
+
+    /// `count` buffers of at least `floats` floats for banded blocks (BandedBlock.swift), kept.
+    private var bands: [Buffer] = []
+    func bandBuffers(count: Int, floats: Int) -> [Buffer] {
+        if bands.count < count || bands.contains(where: { $0.count < floats }) {
+            let size = max(floats, bands.first?.count ?? 0)
+            bands = (0..<max(count, bands.count)).map { _ in Buffer(count: size) }
+        }
+        return bands
+    }
 }
 
 /// An activation map living in a workspace buffer.

@@ -1,0 +1,76 @@
+import FeatureMapsKernelTypes
+import Foundation
+
+// The expansion and depthwise layer of a block on a large map, band by band: the expanded rows a
+// band of depthwise outputs needs are computed into a small buffer (about 8 rows, 250-300 KB, in
+// L2) and consumed at once, instead of writing the whole expanded map (4.8 MB for block_1 at 224)
+// to L3 and reading it back. The output is bit-identical to the layer-by-layer path: the register
+// GEMM and the depthwise kernel compute every value the same way whatever rows they are given.
+// Used only when neither layer's intermediate outputs are requested and the expansion uses the
+// register GEMM (OpenBLAS's results could depend on the row count).
+
+extension ForwardPass {
+    /// Expanded maps from this size (bytes) go through bands: blocks 1-3 at 224 x 224.
+    static let bandingThreshold = 1 << 20
+
+    /// Whether block `b` on an h x w input runs banded.
+    func runsBanded(_ b: BlockWeights, h: Int, w: Int, _ rec: Recorder) -> Bool {
+        let s = b.spec, p = s.prefix
+        guard b.expand != nil, h * w * s.expandedChannels * 4 >= Self.bandingThreshold,
+              Kernels.gemmChoice(m: h * w, k: s.inChannels, n: s.expandedChannels, simd: simd) == .register
+        else { return false }
+        return ["expand", "expand_BN", "expand_relu", "pad", "depthwise", "depthwise_BN"].allSatisfy { !rec.wants(p + $0) }
+    }
+
+    /// Block `b`'s expansion (BN, ReLU6) and depthwise layer (BN, ReLU6) on `input`, written at
+    /// `output` (shape.oh x shape.ow x C). The output rows are split into `max(2, threads)` chunks,
+    /// each a task that walks its rows band by band, keeping the expanded rows two bands share.
+    func runBanded(_ b: BlockWeights, _ input: FeatureMap, _ shape: DepthwiseShape, output: UnsafeMutablePointer<Float>,
+                   _ ws: Workspace) {
+        let s = b.spec, expand = b.expand!
+        let (h, w, cin, c, stride) = (input.shape.height, input.shape.width, s.inChannels, s.expandedChannels, shape.stride)
+        let bandOut = (8 - 3) / stride + 1, bandRows = (bandOut - 1) * stride + 3, rowFloats = w * c
+        let chunks = min(shape.oh, max(2, pool.threads)), perChunk = (shape.oh + chunks - 1) / chunks
+        let bands = ws.bandBuffers(count: chunks, floats: bandRows * rowFloats)
+        let gemm = simd.kernels.gemm
+        let depthwise = (simd == .lanes16 && c % 16 == 0 ? SIMDWidth.lanes16 : .lanes8).kernels.depthwise
+        expand.kernel.withUnsafeBufferPointer { ek in
+            b.depthwise.kernel.withUnsafeBufferPointer { dk in
+                withBatchNorm(expand.bn) { expandBN in
+                    withBatchNorm(b.depthwise.bn) { depthwiseBN in
+                        var ee = expandBN, de = depthwiseBN
+                        ee.relu6 = true
+                        de.relu6 = true
+                        pool.parallelFor((shape.oh + perChunk - 1) / perChunk) { t in
+                            let band = bands[t].pointer
+                            var have = 0..<0  // expanded rows in `band`, from its start
+                            var oy0 = t * perChunk
+                            let end = min(shape.oh, oy0 + perChunk)
+                            while oy0 < end {
+                                let oy1 = min(end, oy0 + bandOut)
+                                let need = max(0, oy0 * stride - shape.padTop)..<min(h, (oy1 - 1) * stride - shape.padTop + 3)
+                                var first = need.lowerBound
+                                if have.contains(need.lowerBound) {  // keep the rows this band shares with the last
+                                    let keep = have.upperBound - need.lowerBound
+                                    memmove(band, band + (need.lowerBound - have.lowerBound) * rowFloats,
+                                            keep * rowFloats * MemoryLayout<Float>.stride)
+                                    first = have.upperBound
+                                }
+                                if first < need.upperBound {
+                                    gemm(input.pointer + first * w * cin, cin, ek.baseAddress!, c,
+                                         band + (first - need.lowerBound) * rowFloats, 0..<((need.upperBound - first) * w), 0..<c, ee)
+                                }
+                                have = need
+                                let bandShape = DepthwiseShape(h: need.count, w: w, c: c, stride: stride,
+                                                               padTop: shape.padTop + need.lowerBound - oy0 * stride,
+                                                               padLeft: shape.padLeft, oh: oy1 - oy0, ow: shape.ow)
+                                depthwise(bandShape, 0..<(oy1 - oy0), band, dk.baseAddress!, output + oy0 * shape.ow * c, de)
+                                oy0 = oy1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
