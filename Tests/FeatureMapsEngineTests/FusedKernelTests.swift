@@ -215,7 +215,7 @@ final class SIMDWidthTests: XCTestCase {
         XCTAssertTrue(SIMDWidth.lanes8.isSupported)
         XCTAssertEqual(SIMDWidth.lanes16.isSupported, avx512)
         XCTAssertEqual(SIMDWidth.lanes8.kernels.lanes, 8)
-        XCTAssertEqual(SIMDWidth.lanes16.kernels.lanes, 16)
+        if avx512 { XCTAssertEqual(SIMDWidth.lanes16.kernels.lanes, 16) }  // never touch AVX-512 code without it
         #else
         throw XCTSkip("the AVX-512 check is for x86-64 Linux")
         #endif

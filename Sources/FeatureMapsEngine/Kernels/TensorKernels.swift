@@ -10,6 +10,7 @@ extension Kernels {
         _ input: Tensor, kernel: [Float], outChannels: Int, bn: BatchNormAffine? = nil, residual: Tensor? = nil,
         relu6: Bool = false, threads: Int = 1, simd: SIMDWidth = .best
     ) -> Tensor {
+        require(simd.isSupported, "this CPU does not run the \(simd) kernels")
         require(kernel.count == input.channels * outChannels, "pointwise kernel must be Cin*Cout")
         var out = Tensor(height: input.height, width: input.width, channels: outChannels)
         let pool = ThreadPool(threads: threads)
@@ -38,6 +39,7 @@ extension Kernels {
     /// HxWxCin -> ceil(H/2) x ceil(W/2) x Cout as im2col rows (`stemColumns`) times the kernel [3, 3, Cin, Cout].
     public static func stemConv(_ input: Tensor, kernel: [Float], outChannels: Int, threads: Int = 1, simd: SIMDWidth = .best) -> Tensor {
         let cin = input.channels
+        require(simd.isSupported, "this CPU does not run the \(simd) kernels")
         require(kernel.count == 9 * cin * outChannels, "stem kernel must be 3*3*Cin*Cout")
         let oh = MobileNetV2Architecture.halved(input.height), ow = MobileNetV2Architecture.halved(input.width)
         let pool = ThreadPool(threads: threads)
@@ -64,6 +66,7 @@ extension Kernels {
         bn: BatchNormAffine? = nil, relu6: Bool = false, threads: Int = 1, simd: SIMDWidth = .best
     ) -> Tensor {
         let c = input.channels
+        require(simd.isSupported, "this CPU does not run the \(simd) kernels")
         require(kernel.count == 9 * c, "depthwise kernel must be 3*3*C")
         let shape = DepthwiseShape(h: input.height, w: input.width, c: c, stride: stride, padTop: padTop, padLeft: padLeft,
                                    oh: outHeight, ow: outWidth)
