@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeatureMaps
 
 @main
 struct FeatureMapsCommand: ParsableCommand {
@@ -19,6 +20,7 @@ struct FeatureMapsCommand: ParsableCommand {
     /// ("featuremaps: <message>; see 'featuremaps <command> --help'", status 64) instead of the
     /// message plus the usage block. Help, version and ExitCode are left to ArgumentParser.
     static func main() {
+        ProcessTuning.preferLargeHeapPages()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opt-in memory settings for a short-lived process that loads one model and exits, like the
+/// `featuremaps` command. Not applied by the library itself: they change the whole process's malloc.
+public enum ProcessTuning {
+    /// glibc's malloc serves blocks up to 32 MB from its heap (instead of one fresh mapping per
+    /// weight array), keeps what it frees, and grows its heap once by `reserve` bytes that are asked
+    /// for transparent huge pages. First touches of fresh pages cost 2-3 us each on the
+    /// development machines; the weights and images of one command touch thousands of them.
+    /// Without glibc's `mallopt`, or without THP, this does nothing harmful.
+    public static func preferLargeHeapPages(reserve: Int = 48 << 20) {
+        #if canImport(Glibc)
+        // mallopt(3) is in <malloc.h>, which Swift's Glibc module does not include: looked up.
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
+        _ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
+        _ = mallopt(-1, 1 << 30)   // M_TRIM_THRESHOLD
+        guard let block = malloc(reserve) else { return }
+        let hugePage = 2 << 20
+        let start = (Int(bitPattern: block) + hugePage - 1) / hugePage * hugePage
+        if reserve > hugePage { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), reserve - hugePage, MADV_HUGEPAGE) }
+        free(block)  // stays at the top of the heap, where the next allocations are carved
+        #endif
+    }
+}
