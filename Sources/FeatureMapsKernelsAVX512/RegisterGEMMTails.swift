@@ -1,0 +1,1 @@
+../FeatureMapsKernels/RegisterGEMMTails.swift
