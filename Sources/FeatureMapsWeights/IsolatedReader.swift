@@ -101,7 +101,12 @@ public enum IsolatedReader {
         var cpu = rlimit(rlim_cur: rlim_t(deadline.rounded(.up)) + 2, rlim_max: rlim_t(deadline.rounded(.up)) + 3)
         _ = setrlimit(Int32(RLIMIT_CPU.rawValue), &cpu)
         capAddressSpace()
-        prepareHeapForWeights(path: path)
+        // The weights' arrays from one huge-page heap (page faults cost 2-3 us each on the
+        // development machines; the child's 3,500 were a third of a load). The child exits after.
+        var info = stat()
+        if stat(path, &info) == 0, info.st_size > 0, info.st_size < 1 << 30 {
+            ProcessTuning.preferLargeHeapPages(reserve: Int(info.st_size) + (4 << 20))
+        }
         let outcome: Result<KerasWeights, WeightsError>
         do {
             outcome = .success(try readInProcess(path: path))
@@ -113,7 +118,6 @@ public enum IsolatedReader {
         _exit(WireFormat.encode(outcome, to: output) ? 0 : 1)
     }
 
-    /// Everything until end of file, or nil when `deadline` seconds pass first (poll(2)).
     /// libhdf5 can be made to allocate gigabytes by a few corrupt bytes (fuzzing found a
     /// free-list allocation growing past 2 GB). The child caps its own address space at its
     /// size now plus `readerMemoryBudget`, so such a file fails there instead of eating the machine.
@@ -126,30 +130,12 @@ public enum IsolatedReader {
         _ = setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
     }
 
-    /// The child's heap for the weights it reads (about the file's size): no mmap per array, one
-    /// region grown once, asked for transparent huge pages, never trimmed. Page faults cost 2-3 us on
-    /// the development machines and the child's 3,500 of them were a third of a load. Only the
-    /// child's malloc is changed (it exits after the read); without THP this changes nothing else.
-    private static func prepareHeapForWeights(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_size > 0, info.st_size < 1 << 30 else { return }
-        // glibc's mallopt(3); <malloc.h> is not in Swift's Glibc module, so it is looked up.
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
-        _ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD: arrays up to 32 MB come from the heap
-        _ = mallopt(-1, 1 << 30)   // M_TRIM_THRESHOLD: keep what was grown
-        let bytes = Int(info.st_size) + (4 << 20)
-        guard let block = malloc(bytes) else { return }
-        let hugePage = 2 << 20
-        let start = (Int(bitPattern: block) + hugePage - 1) / hugePage * hugePage
-        if bytes > hugePage { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), bytes - hugePage, MADV_HUGEPAGE) }
-        free(block)  // back to the top of the heap, where the arrays will be carved
-    }
 
     /// Address space the reader child may add to what it inherits: 2 GB, eight times what the
     /// largest file allowed (KerasWeightsFile.maxValuesPerFile) needs.
     public static let readerMemoryBudget = 2 << 30
 
+    /// Everything until end of file, or nil when `deadline` seconds pass first (poll(2)).
     private static func readToEnd(_ fd: Int32, deadline: Double, expected: Int) throws -> ReceiveBuffer? {
         let buffer = try ReceiveBuffer(capacity: expected)
         let end = monotonicSeconds() + deadline

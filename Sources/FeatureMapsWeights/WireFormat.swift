@@ -10,12 +10,6 @@ enum WireFormat {
 
     static func encode(_ outcome: Result<KerasWeights, WeightsError>) -> [UInt8] {
         var w = Writer()
-        if case .success(let weights) = outcome {
-            // One allocation for the whole message: growing it by doubling touched twice its size
-            // in new pages (page faults cost 2-3 us each on these machines).
-            let floats = weights.layers.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.values.count } }
-            w.bytes.reserveCapacity(floats * 4 + (1 << 16))
-        }
         write(outcome, into: &w)
         return w.bytes
     }

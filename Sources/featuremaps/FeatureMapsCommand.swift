@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeatureMaps
+import FeatureMapsWeights
 
 @main
 struct FeatureMapsCommand: ParsableCommand {

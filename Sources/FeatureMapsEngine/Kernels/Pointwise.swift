@@ -4,28 +4,24 @@ import FeatureMapsKernelTypes
 // computed by OpenBLAS or by the engine's register GEMM (FeatureMapsKernels/RegisterGEMM.swift),
 // chosen per layer shape (`gemmChoice`).
 
-/// How one GEMM of M x N outputs (reduction length K) is split into tasks: equal blocks of rows
-/// (a multiple of `rowAlign`, about 64 K outputs each, so a block stays in cache for its epilogue),
-/// and, when that leaves one block, two blocks of columns (so two threads share the 7x7 layers), a
-/// multiple of `columnAlign` wide; with `atLeastTwo`, a layer too narrow for two column blocks
-/// (N < 64) is split into two row blocks instead (the 28x28 and 14x14 projections to 32-96
-/// channels). The split depends only on the shape, never on the thread count, so every output is
+/// How one GEMM of M x N outputs (reduction length K) is split into tasks. For OpenBLAS (`init(m:n:)`):
+/// equal blocks of rows (a multiple of 16, about 64 K outputs each, so a block stays in cache for its
+/// epilogue), and, when that leaves one block, two blocks of columns (so two threads share the 7x7
+/// layers). The split depends only on the shape, never on the thread count, so every output is
 /// computed by the same call whatever the number of threads. K is never split.
 struct GEMMTasks: Equatable {
     let m: Int, n: Int
     let rowsPerTask: Int, colsPerTask: Int
     let rowTasks: Int, colTasks: Int
 
-    init(m: Int, n: Int, columnAlign: Int = 16, rowAlign: Int = 16, atLeastTwo: Bool = false) {
+    init(m: Int, n: Int) {
         self.m = m
         self.n = n
         let target = max(16, 65_536 / n)
-        var wanted = max(1, (m + target / 2) / target)
-        if atLeastTwo && wanted == 1 && n < 64 && m >= 2 * rowAlign { wanted = 2 }
-        rowsPerTask = min(m, ((m + wanted - 1) / wanted + rowAlign - 1) / rowAlign * rowAlign)
+        let wanted = max(1, (m + target / 2) / target)
+        rowsPerTask = min(m, ((m + wanted - 1) / wanted + 15) / 16 * 16)
         rowTasks = (m + rowsPerTask - 1) / rowsPerTask
-        let half = ((n + 1) / 2 + columnAlign - 1) / columnAlign * columnAlign
-        colsPerTask = rowTasks == 1 && n >= 64 ? max(32, half) : n
+        colsPerTask = rowTasks == 1 && n >= 64 ? max(32, ((n + 1) / 2 + 15) / 16 * 16) : n
         colTasks = (n + colsPerTask - 1) / colsPerTask
     }
 

@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// Opt-in memory settings for a short-lived process that loads one model and exits, like the
-/// `featuremaps` command. Not applied by the library itself: they change the whole process's malloc.
+/// `featuremaps` command. The library applies them only inside its own weights-reader child
+/// (IsolatedReader), never to the caller's process: they change the whole process's malloc.
 public enum ProcessTuning {
     /// glibc's malloc serves blocks up to 32 MB from its heap (instead of one fresh mapping per
     /// weight array), keeps what it frees, and grows its heap once by `reserve` bytes that are asked
