@@ -9,7 +9,10 @@ What it writes (see Fixtures/README.md for the full description):
   Fixtures/weights/mobilenet_v2_0.35_224_fixture.h5    seeded random MobileNetV2 0.35, Keras 2 legacy layout
   Fixtures/weights/split_layer_names.h5                tiny file, layer_names split into layer_names0..2
   Fixtures/weights/vlen_weight_names.h5                tiny file, variable-length weight_names
-  Fixtures/weights/tiny_files.json                     expected contents of the two tiny files
+  Fixtures/weights/mixed_storage.h5                    tiny file, a 512-byte user block and every storage
+                                                       kind (contiguous, chunked, gzip, big-endian, float64, int32)
+  Fixtures/weights/tiny_files.json                     expected contents of the three tiny files (with h5py's
+                                                       byte offsets of the contiguous float32 datasets)
   Fixtures/reference/fixture_0.35/                     layer outputs of the fixture model on fixture.png
   Fixtures/reference/fixture_0.35_odd/                 same model at 81x97 on fixture_odd.png
   Fixtures/reference/real_1.0/                         shared real model on fixture.png + photos.json
@@ -512,18 +515,71 @@ def write_tiny(path, vlen_weight_names):
                 g.create_dataset(wname, data=tiny_value(li, wi, shape))
 
 
-def check_tiny(path):
-    """Keras 3's legacy loader reads the split names; and h5py sees the expected values."""
+# How mixed_storage.h5 stores each weight (by layer, weight index); absent means contiguous '<f4'.
+MIXED_STORAGE = {
+    ("bn_a", 0): {"dtype": ">f4"},
+    ("bn_a", 1): {"dtype": "<f8"},
+    ("bn_a", 2): {"dtype": "<f4", "chunks": (2,)},
+    ("bn_a", 3): {"dtype": "<f4", "chunks": (3,), "compression": "gzip"},
+    ("dense_c", 1): {"dtype": "<i4"},
+}
+
+
+def write_mixed(path):
+    """The tiny layout again, in a file with a user block (so offsets do not start at 0) and
+    datasets of every storage kind: only contiguous little-endian float32 can be read in place."""
+    if path.exists():
+        path.unlink()
+    names = [n for n, _ in TINY_LAYERS]
+    with h5py.File(path, "w", userblock_size=512) as f:
+        f.attrs["layer_names"] = fixed_strings(names)
+        for li, (lname, ws) in enumerate(TINY_LAYERS):
+            g = f.create_group(lname)
+            wnames = [f"{lname}/{s}:0" for s, _ in ws]
+            g.attrs["weight_names"] = fixed_strings(wnames)
+            for wi, (wname, (_, shape)) in enumerate(zip(wnames, ws)):
+                kind = MIXED_STORAGE.get((lname, wi), {"dtype": "<f4"})
+                g.create_dataset(wname, data=tiny_value(li, wi, shape).astype(kind["dtype"]),
+                                 **{k: v for k, v in kind.items() if k != "dtype"})
+
+
+def mixed_offsets(path):
+    """h5py's own answer to "where do the values lie": {path: offset} for the datasets stored
+    contiguous '<f4' (get_offset() is None for chunked storage)."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        for lname, ws in TINY_LAYERS:
+            for s, _ in ws:
+                d = f[f"{lname}/{lname}/{s}:0"]
+                if d.dtype == np.dtype("<f4") and d.chunks is None:
+                    out[d.name.lstrip("/")] = int(d.id.get_offset())
+                else:
+                    assert d.chunks is not None or d.dtype != np.dtype("<f4")
+    with open(path, "rb") as raw:
+        data = raw.read()
+    for li, (lname, ws) in enumerate(TINY_LAYERS):
+        for wi, (s, shape) in enumerate(ws):
+            p = f"{lname}/{lname}/{s}:0"
+            if p in out:  # the bytes there are the values: the offsets are right
+                n = int(np.prod(shape))
+                assert np.array_equal(np.frombuffer(data[out[p]:out[p] + 4 * n], "<f4"),
+                                      tiny_value(li, wi, shape).ravel())
+    return out
+
+
+def check_tiny(path, mixed=False):
+    """Keras 3's legacy loader reads the (split) names; and h5py sees the expected values (float32
+    as stored, or converted from the mixed file's other types)."""
     from keras.src.legacy.saving import legacy_h5_format as L
     with h5py.File(path, "r") as f:
-        assert "layer_names" not in f.attrs
+        assert ("layer_names" in f.attrs) == mixed
         names = L.load_attributes_from_hdf5_group(f, "layer_names")
         assert names == [n for n, _ in TINY_LAYERS], names
         for li, (lname, ws) in enumerate(TINY_LAYERS):
             vals = L.load_subset_weights_from_hdf5_group(f[lname])
             assert len(vals) == len(ws)
             for wi, (v, (_, shape)) in enumerate(zip(vals, ws)):
-                assert v.dtype == np.float32 and np.array_equal(v, tiny_value(li, wi, shape))
+                assert (mixed or v.dtype == np.float32) and np.array_equal(v.astype(np.float32), tiny_value(li, wi, shape))
 
 
 # --------------------------------------------------------------------------------------
@@ -691,12 +747,16 @@ def main():
     # Tiny files --------------------------------------------------------------------------------
     split = FIX / "weights" / "split_layer_names.h5"
     vlen = FIX / "weights" / "vlen_weight_names.h5"
+    mixed = FIX / "weights" / "mixed_storage.h5"
     write_tiny(split, vlen_weight_names=False)
     write_tiny(vlen, vlen_weight_names=True)
+    write_mixed(mixed)
     check_tiny(split)
     check_tiny(vlen)
+    check_tiny(mixed, mixed=True)
     dump_json({
-            "files": ["split_layer_names.h5", "vlen_weight_names.h5"],
+            "files": ["split_layer_names.h5", "vlen_weight_names.h5", "mixed_storage.h5"],
+            "mixed_storage_offsets": mixed_offsets(mixed),
             "layer_names_attributes": ["layer_names0", "layer_names1", "layer_names2"],
             "value_rule": "dataset i of layer l = arange(prod(shape), float32) + 1000*l + 100*i, "
                           "reshaped C-order to shape",

@@ -10,3 +10,5 @@ static inline hid_t chdf5_s_all(void) { return H5S_ALL; }
 static inline hid_t chdf5_e_default(void) { return H5E_DEFAULT; }
 static inline unsigned chdf5_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline size_t chdf5_variable(void) { return H5T_VARIABLE; }
+static inline hid_t chdf5_ieee_f32le(void) { return H5T_IEEE_F32LE; }
+static inline haddr_t chdf5_haddr_undef(void) { return HADDR_UNDEF; }

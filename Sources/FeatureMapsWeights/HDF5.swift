@@ -1,4 +1,7 @@
 import CHDF5
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // The only file that calls the HDF5 C library. Every call's return code is checked on the spot
 // and becomes an `HDF5Error`; each wrapper names the C function it calls. Read-only.
@@ -121,12 +124,64 @@ public final class HDF5File {
     }
 
     /// Shape and float32 values of the dataset at `path`, converted by HDF5 from any
-    /// stored float type (`H5Dopen2`, `H5Dget_space`, `H5Dread` with H5T_NATIVE_FLOAT).
-    /// A dataset of more than `maxValues` values (or whose size overflows) is refused from its
-    /// dataspace, before anything is allocated for it: `tooLarge`.
+    /// stored float type (`H5Dread` with H5T_NATIVE_FLOAT). A dataset of more than `maxValues`
+    /// values (or whose size overflows) is refused from its dataspace, before anything is
+    /// allocated for it: `tooLarge`.
     public func floatDataset(_ path: String, maxValues: Int) throws -> (shape: [Int], values: [Float]) {
-        guard exists(path) else { throw HDF5Error.notFound(object: path) }
-        let ds = try HDF5Handle(H5Dopen2(handle.id, path, chdf5_p_default()), function: "H5Dopen2", object: path, close: H5Dclose)
+        let dataset = try openNumericDataset(path, maxValues: maxValues)
+        // A corrupt datatype or chunk size makes H5Dread allocate conversion and chunk buffers of
+        // that size (gigabytes from a few bytes): numbers are 1 to 8 bytes, chunks hold at most
+        // `maxValues` elements.
+        let typeSize = H5Tget_size(dataset.type.id)
+        guard (1...8).contains(typeSize) else {
+            throw HDF5Error.unsupportedType(object: path, detail: "a number type of \(typeSize) bytes")
+        }
+        try checkChunks(of: dataset.handle, path: path, maxValues: maxValues)
+        var values = [Float](repeating: 0, count: dataset.count)
+        if dataset.count > 0 {
+            let r = values.withUnsafeMutableBytes {
+                H5Dread(dataset.handle.id, chdf5_native_float(), chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), $0.baseAddress)
+            }
+            guard r >= 0 else { throw HDF5Error.callFailed(function: "H5Dread", object: path) }
+        }
+        return (dataset.shape, values)
+    }
+
+    /// Shape and byte offset in the file of the dataset at `path` when its values lie there as
+    /// they are to be used: contiguous storage, allocated, IEEE float32 little-endian, exactly
+    /// 4 bytes per value (`H5Dget_offset`, `H5Dget_storage_size`, `H5Tequal`). nil for any other
+    /// storage (chunked, compressed, another number type, not yet written, or not wholly within
+    /// the file's first `fileSize` bytes): read it with `floatDataset`. The offset counts from the
+    /// start of the file (a user block included).
+    public func float32Location(_ path: String, maxValues: Int, fileSize: Int) throws -> (shape: [Int], offset: Int)? {
+        let dataset = try openNumericDataset(path, maxValues: maxValues)
+        guard H5Tequal(dataset.type.id, chdf5_ieee_f32le()) > 0, dataset.count > 0 else { return nil }
+        let offset = H5Dget_offset(dataset.handle.id)
+        guard offset != chdf5_haddr_undef(), offset <= haddr_t(fileSize),
+              Int(offset) <= fileSize - dataset.count * 4,
+              H5Dget_storage_size(dataset.handle.id) == hsize_t(dataset.count * 4)
+        else { return nil }
+        return (dataset.shape, Int(offset))
+    }
+
+    /// Device, inode and size of the file HDF5 has open (`H5Fget_vfd_handle`, then fstat(2) on
+    /// the POSIX descriptor of HDF5's default "sec2" driver); nil for another driver.
+    public func identity() -> FileIdentity? {
+        var vfd: UnsafeMutableRawPointer?
+        guard H5Fget_vfd_handle(handle.id, chdf5_p_default(), &vfd) >= 0, let vfd else { return nil }
+        var info = stat()
+        guard fstat(vfd.load(as: Int32.self), &info) == 0 else { return nil }
+        return FileIdentity(info)
+    }
+
+    /// Opens a numeric dataset and reads its shape, refusing more than `maxValues` values
+    /// (`H5Dopen2`, `H5Dget_type`, `H5Dget_space`, `H5Sget_simple_extent_dims`).
+    private func openNumericDataset(_ path: String, maxValues: Int) throws
+        -> (handle: HDF5Handle, type: HDF5Handle, shape: [Int], count: Int) {
+        let id = H5Dopen2(handle.id, path, chdf5_p_default())
+        // A missing path is the common mistake: told as such (checked only when the open failed).
+        if id < 0 && !exists(path) { throw HDF5Error.notFound(object: path) }
+        let ds = try HDF5Handle(id, function: "H5Dopen2", object: path, close: H5Dclose)
         let type = try HDF5Handle(H5Dget_type(ds.id), function: "H5Dget_type", object: path, close: H5Tclose)
         let cls = H5Tget_class(type.id)
         guard cls == H5T_FLOAT || cls == H5T_INTEGER else {
@@ -147,23 +202,7 @@ public final class HDF5File {
             }
             count = product
         }
-        let shape = dims.prefix(rank).map { Int($0) }
-        // A corrupt datatype or chunk size makes H5Dread allocate conversion and chunk buffers of
-        // that size (gigabytes from a few bytes): numbers are 1 to 8 bytes, chunks hold at most
-        // `maxValues` elements.
-        let typeSize = H5Tget_size(type.id)
-        guard (1...8).contains(typeSize) else {
-            throw HDF5Error.unsupportedType(object: path, detail: "a number type of \(typeSize) bytes")
-        }
-        try checkChunks(of: ds, path: path, maxValues: maxValues)
-        var values = [Float](repeating: 0, count: count)
-        if count > 0 {
-            let r = values.withUnsafeMutableBytes {
-                H5Dread(ds.id, chdf5_native_float(), chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), $0.baseAddress)
-            }
-            guard r >= 0 else { throw HDF5Error.callFailed(function: "H5Dread", object: path) }
-        }
-        return (shape, values)
+        return (ds, type, dims.prefix(rank).map { Int($0) }, count)
     }
 }
 

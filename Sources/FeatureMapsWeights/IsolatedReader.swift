@@ -14,11 +14,14 @@ import Foundation
 /// with a corrupt size while reading a variable-length string attribute). Those bugs are in the
 /// library, not here; isolating the reader is the only fix that holds for every such bug.
 ///
-/// Contract: fork(2); the child silences its stderr, opens the file with HDF5, reads every
-/// listed layer (KerasWeightsFile.read), writes the weights or the typed error to a pipe with
-/// `WireFormat`, and leaves with _exit(0). The parent reads the pipe to its end, reaps the child
-/// and decodes. A child killed by a signal, or one that exits without a complete message, is
-/// `readerCrashed`; one still running after `deadline` seconds (libhdf5 loops forever on some
+/// Contract: the parent opens the file, then fork(2)s; the child silences its stderr, opens the
+/// file with HDF5, finds every listed layer's arrays (KerasWeightsFile.manifest: contiguous
+/// float32 arrays located, others read), writes that or the typed error to a pipe with
+/// `WireFormat`, and leaves with _exit(0). The parent reads the pipe to its end, reaps the child,
+/// decodes, and reads the located arrays from its own descriptor (WeightsManifest.resolve, which
+/// checks that the child read the same file and that every range lies within it). A child
+/// killed by a signal, or one that exits without a complete message, is `readerCrashed`; one
+/// still running after `deadline` seconds (libhdf5 loops forever on some
 /// malformed global heaps) is killed and reported as `readerTimedOut`. Nothing else about the
 /// caller changes: no HDF5 call happens in the parent.
 public enum IsolatedReader {
@@ -29,11 +32,14 @@ public enum IsolatedReader {
     private static let linuxSetPipeSize: Int32 = 1031
 
     public static func read(path: String, deadline: Double = defaultDeadline) throws -> KerasWeights {
+        let file = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // a FIFO must not block the caller
+        guard file >= 0 else { throw WeightsError.readerFailed(path: path, reason: lastError()) }
+        defer { close(file) }
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw WeightsError.readerFailed(path: path, reason: lastError()) }
-        // A 1 MB pipe instead of 64 KB: the 14 MB message then needs 14 wake-ups of the parent, not
-        // 220 (measured: the child spent 45 of its 50 ms blocked on the full pipe). Failing, the
-        // default size works as before.
+        // A 1 MB pipe instead of 64 KB, for files whose arrays the child cannot locate (chunked,
+        // compressed, float64): their values come through it, 14 MB at alpha 1.0, then in 14
+        // wake-ups of the parent instead of 220. Failing, the default size works as before.
         _ = fcntl(fds[1], linuxSetPipeSize, Int32(1 << 20))
         let pid = fork()
         if pid < 0 {
@@ -45,9 +51,10 @@ public enum IsolatedReader {
         if pid == 0 { runChild(path: path, output: fds[1], unusedInput: fds[0], deadline: deadline) }
 
         close(fds[1])
-        // The message holds the file's weights: its size is a good first capacity.
+        // The message holds at most the file's values: the file's size is a first capacity that
+        // is not grown (the mapping costs only the pages written, 20 KB for located arrays).
         var info = stat()
-        let expected = stat(path, &info) == 0 ? Int(info.st_size) + (1 << 16) : 1 << 20
+        let expected = fstat(file, &info) == 0 ? Int(info.st_size) + (1 << 16) : 1 << 20
         let message: ReceiveBuffer?
         do {
             message = try readToEnd(fds[0], deadline: deadline, expected: min(expected, 1 << 30))
@@ -71,15 +78,20 @@ public enum IsolatedReader {
         guard (status >> 8) & 0xFF == 0, let outcome = WireFormat.decode(message.bytes, path: path) else {
             throw WeightsError.readerCrashed(path: path, signal: 0)
         }
-        return try outcome.get()
+        return try outcome.get().resolve(fd: file, path: path)
     }
 
-    /// The same read in this process, with the same errors: what the child runs.
+    /// The same read in this process, with the same errors, every array read by HDF5.
     public static func readInProcess(path: String) throws -> KerasWeights {
+        try manifest(path: path, locating: false).resolve(fd: nil, path: path)
+    }
+
+    /// What the child runs: KerasWeightsFile.manifest with HDF5's errors named by `path`.
+    static func manifest(path: String, locating: Bool) throws -> WeightsManifest {
         let file: HDF5File
         do { file = try HDF5File(path: path) } catch { throw WeightsError.notHDF5(path: path) }
         do {
-            return try KerasWeightsFile.read(file)
+            return try KerasWeightsFile.manifest(file, locating: locating)
         } catch let e as HDF5Error {
             throw WeightsError.hdf5(path: path, e)
         }
@@ -107,9 +119,9 @@ public enum IsolatedReader {
         if stat(path, &info) == 0, info.st_size > 0, info.st_size < 1 << 30 {
             ProcessTuning.preferLargeHeapPages(reserve: Int(info.st_size) + (4 << 20))
         }
-        let outcome: Result<KerasWeights, WeightsError>
+        let outcome: Result<WeightsManifest, WeightsError>
         do {
-            outcome = .success(try readInProcess(path: path))
+            outcome = .success(try manifest(path: path, locating: true))
         } catch let e as WeightsError {
             outcome = .failure(e)
         } catch {

@@ -18,23 +18,39 @@ public enum KerasWeightsFile {
     /// Reads every weight of every layer listed in the file. Arrays above the limits above are
     /// refused from their dataspace, before any allocation (HDF5Error.tooLarge).
     public static func read(_ file: HDF5File) throws -> KerasWeights {
+        try manifest(file, locating: false).resolve(fd: nil, path: file.path)
+    }
+
+    /// What `read` finds, with the arrays stored as contiguous float32 little-endian located
+    /// (HDF5File.float32Location) instead of read when `locating` is true (and the host is
+    /// little-endian, and HDF5 reads the file through a POSIX descriptor): the reader child's
+    /// answer, resolved by its parent (WeightsManifest). The same limits hold for both kinds.
+    public static func manifest(_ file: HDF5File, locating: Bool) throws -> WeightsManifest {
         let root = try weightsRoot(file)
         let layerNames = try splitAttribute("layer_names", on: root, in: file)
-        var weights = KerasWeights(layerOrder: layerNames)
+        let identity = locating && 1.littleEndian == 1 ? file.identity() : nil
+        var manifest = WeightsManifest(layerOrder: layerNames, file: identity)
         var budget = maxValuesPerFile
         for layer in layerNames {
             let group = root == "/" ? layer : root + "/" + layer
             guard file.exists(group) else { throw HDF5Error.notFound(object: group) }
-            var arrays: [String: WeightArray] = [:]
+            var arrays: [String: WeightsManifest.Stored] = [:]
             for stored in try splitAttribute("weight_names", on: group, in: file) {
-                let (shape, values) = try file.floatDataset(
-                    group + "/" + stored, maxValues: min(maxValuesPerArray, budget))
-                budget -= values.count
-                arrays[KerasWeights.shortWeightName(stored)] = WeightArray(shape: shape, values: values)
+                let path = group + "/" + stored, limit = min(maxValuesPerArray, budget)
+                let array: WeightsManifest.Stored
+                if let identity, let (shape, offset) = try file.float32Location(path, maxValues: limit, fileSize: identity.size) {
+                    array = .located(shape: shape, offset: offset)
+                    budget -= shape.reduce(1, *)
+                } else {
+                    let (shape, values) = try file.floatDataset(path, maxValues: limit)
+                    array = .values(WeightArray(shape: shape, values: values))
+                    budget -= values.count
+                }
+                arrays[KerasWeights.shortWeightName(stored)] = array
             }
-            weights.layers[layer] = arrays
+            manifest.layers[layer] = arrays
         }
-        return weights
+        return manifest
     }
 
     /// "/" for a weights file, "model_weights" for a whole-model file.

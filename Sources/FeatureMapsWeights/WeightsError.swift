@@ -22,6 +22,8 @@ public enum WeightsError: Error, Equatable, Sendable {
     case readerTimedOut(path: String, seconds: Double)
     /// The reader process could not be started (pipe/fork failed): `reason` is strerror's text.
     case readerFailed(path: String, reason: String)
+    /// The file was replaced, shortened or grown over its weights while it was read.
+    case changedWhileReading(path: String)
     /// No file given and none in the places searched (in order).
     case noWeights(searched: [String])
     /// Not in the Keras cache at `path`, and downloading is off; `why`: "--offline" or "FEATUREMAPS_OFFLINE=1".
@@ -71,6 +73,8 @@ extension WeightsError: LocalizedError {
             return "weights file '\(p)' is damaged: the HDF5 library had not finished reading it after \(Int(seconds)) s; get a fresh copy of the file"
         case .readerFailed(let p, let reason):
             return "weights file '\(p)' could not be read (\(reason)); check free memory and process limits, then try again"
+        case .changedWhileReading(let p):
+            return "weights file '\(p)' changed while it was being read; wait until whatever writes it has finished, then try again"
         case .noWeights(let searched):
             return "no MobileNetV2 weights found (looked in: \(searched.joined(separator: ", "))); "
                 + "pass --weights FILE or set FEATUREMAPS_WEIGHTS, or put Keras's "

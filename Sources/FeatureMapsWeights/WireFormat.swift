@@ -1,14 +1,16 @@
 import Foundation
 import FeatureMapsEngine
 
-/// The message IsolatedReader's child sends its parent: the weights read, or the typed error.
-/// Little-endian, length-prefixed, bounded by "FMW1" ... "END!" so that a child that dies while
+/// The message IsolatedReader's child sends its parent: what it found in the weights file (a
+/// WeightsManifest: values read, or where they lie in the file), or the typed error.
+/// Little-endian, length-prefixed, bounded by "FMW2" ... "END!" so that a child that dies while
 /// writing is noticed. `decode` checks every length and every shape against its value count;
 /// anything malformed is nil (the parent then reports the reader as crashed), never a trap.
+/// Located arrays' shapes and ranges are checked when they are read (WeightsManifest.resolve).
 enum WireFormat {
-    static let head = Array("FMW1".utf8), tail = Array("END!".utf8)
+    static let head = Array("FMW2".utf8), tail = Array("END!".utf8)
 
-    static func encode(_ outcome: Result<KerasWeights, WeightsError>) -> [UInt8] {
+    static func encode(_ outcome: Result<WeightsManifest, WeightsError>) -> [UInt8] {
         var w = Writer()
         write(outcome, into: &w)
         return w.bytes
@@ -16,7 +18,7 @@ enum WireFormat {
 
     /// The same message written to `fd` as it is made, the weights straight from their arrays (no
     /// message-sized buffer: that was a sixth of a `classify`'s page faults). False when a write fails.
-    static func encode(_ outcome: Result<KerasWeights, WeightsError>, to fd: Int32) -> Bool {
+    static func encode(_ outcome: Result<WeightsManifest, WeightsError>, to fd: Int32) -> Bool {
         var w = Writer { chunk in
             var written = 0
             while written < chunk.count {
@@ -32,22 +34,39 @@ enum WireFormat {
         return !w.failed
     }
 
-    private static func write(_ outcome: Result<KerasWeights, WeightsError>, into w: inout Writer) {
+    private static func write(_ outcome: Result<WeightsManifest, WeightsError>, into w: inout Writer) {
         w.bytes += head
         switch outcome {
-        case .success(let weights):
+        case .success(let manifest):
             w.u64(0)
-            w.strings(weights.layerOrder)
-            w.u64(weights.layers.count)
-            for (layer, arrays) in weights.layers.sorted(by: { $0.key < $1.key }) {
+            w.strings(manifest.layerOrder)
+            if let file = manifest.file {
+                w.u64(1)
+                w.u64(file.device)
+                w.u64(file.inode)
+                w.u64(file.size)
+            } else {
+                w.u64(0)
+            }
+            w.u64(manifest.layers.count)
+            for (layer, arrays) in manifest.layers.sorted(by: { $0.key < $1.key }) {
                 w.string(layer)
                 w.u64(arrays.count)
-                for (name, array) in arrays.sorted(by: { $0.key < $1.key }) {
+                for (name, stored) in arrays.sorted(by: { $0.key < $1.key }) {
                     w.string(name)
-                    w.u64(array.shape.count)
-                    array.shape.forEach { w.u64($0) }
-                    w.u64(array.values.count)
-                    array.values.withUnsafeBytes { w.raw($0) }  // Float is little-endian here
+                    switch stored {
+                    case .values(let array):
+                        w.u64(0)
+                        w.u64(array.shape.count)
+                        array.shape.forEach { w.u64($0) }
+                        w.u64(array.values.count)
+                        array.values.withUnsafeBytes { w.raw($0) }  // Float is little-endian here
+                    case .located(let shape, let offset):
+                        w.u64(1)
+                        w.u64(shape.count)
+                        shape.forEach { w.u64($0) }
+                        w.u64(offset)
+                    }
                 }
             }
         case .failure(.notHDF5):
@@ -70,28 +89,33 @@ enum WireFormat {
         w.bytes += tail
     }
 
-    static func decode(_ bytes: [UInt8], path: String) -> Result<KerasWeights, WeightsError>? {
+    static func decode(_ bytes: [UInt8], path: String) -> Result<WeightsManifest, WeightsError>? {
         bytes.withUnsafeBytes { decode($0, path: path) }
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, path: String) -> Result<KerasWeights, WeightsError>? {
+    static func decode(_ bytes: UnsafeRawBufferPointer, path: String) -> Result<WeightsManifest, WeightsError>? {
         var r = Reader(bytes: bytes)
         guard r.take(head.count)?.elementsEqual(head) == true, bytes.suffix(tail.count).elementsEqual(tail) else { return nil }
         guard let tag = r.u64() else { return nil }
-        let outcome: Result<KerasWeights, WeightsError>
+        let outcome: Result<WeightsManifest, WeightsError>
         switch tag {
         case 0:
-            guard let order = r.strings(), let layerCount = r.count() else { return nil }
-            var weights = KerasWeights(layerOrder: order)
+            guard let order = r.strings(), let hasFile = r.u64(), hasFile <= 1 else { return nil }
+            var manifest = WeightsManifest(layerOrder: order)
+            if hasFile == 1 {
+                guard let device = r.u64(), let inode = r.u64(), let size = r.u64(), size <= UInt64(Int.max) else { return nil }
+                manifest.file = FileIdentity(device: device, inode: inode, size: Int(size))
+            }
+            guard let layerCount = r.count() else { return nil }
             for _ in 0..<layerCount {
                 guard let layer = r.string(), let arrayCount = r.count() else { return nil }
-                var arrays: [String: WeightArray] = [:]
+                var arrays: [String: WeightsManifest.Stored] = [:]
                 for _ in 0..<arrayCount {
-                    guard let name = r.string(), let rank = r.count(), rank <= 8 else { return nil }
-                    var shape: [Int] = []
-                    for _ in 0..<rank {
-                        guard let d = r.count() else { return nil }
-                        shape.append(d)
+                    guard let name = r.string(), let kind = r.u64(), kind <= 1, let shape = r.shape() else { return nil }
+                    if kind == 1 {
+                        guard let offset = r.u64(), offset <= UInt64(Int.max) else { return nil }
+                        arrays[name] = .located(shape: shape, offset: Int(offset))
+                        continue
                     }
                     guard let count = r.count(), let product = Self.product(shape), product == count,
                           let raw = r.take(count * 4)
@@ -100,11 +124,11 @@ enum WireFormat {
                         if count > 0 { memcpy(buffer.baseAddress!, raw.baseAddress!, count * 4) }
                         initialized = count
                     }
-                    arrays[name] = WeightArray(shape: shape, values: values)
+                    arrays[name] = .values(WeightArray(shape: shape, values: values))
                 }
-                weights.layers[layer] = arrays
+                manifest.layers[layer] = arrays
             }
-            outcome = .success(weights)
+            outcome = .success(manifest)
         case 1: outcome = .failure(.notHDF5(path: path))
         case 2: outcome = .failure(.notKerasLayout(path: path))
         case 3:
@@ -162,7 +186,8 @@ enum WireFormat {
             bytes.removeAll(keepingCapacity: true)
         }
 
-        mutating func u64(_ v: Int) { withUnsafeBytes(of: UInt64(v).littleEndian) { bytes += $0 } }
+        mutating func u64(_ v: Int) { u64(UInt64(v)) }
+        mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
         mutating func string(_ s: String) { u64(s.utf8.count); bytes += s.utf8 }
         mutating func strings(_ list: [String]) { u64(list.count); list.forEach { string($0) } }
     }
@@ -187,6 +212,16 @@ enum WireFormat {
         mutating func string() -> String? {
             guard let n = count(), let raw = take(n) else { return nil }
             return String(decoding: raw, as: UTF8.self)
+        }
+        /// A rank (at most 8), then that many dimensions.
+        mutating func shape() -> [Int]? {
+            guard let rank = count(), rank <= 8 else { return nil }
+            var shape: [Int] = []
+            for _ in 0..<rank {
+                guard let d = u64(), d <= UInt64(Int32.max) else { return nil }
+                shape.append(Int(d))
+            }
+            return shape
         }
         mutating func strings() -> [String]? {
             guard let n = count() else { return nil }

@@ -10,7 +10,7 @@ final class IsolatedReaderTests: XCTestCase {
     func reproducer(_ name: String) -> String { Self.root + "/Fuzz/reproducers/weights/" + name }
 
     func testIsolatedAndInProcessReadsAgree() throws {
-        for name in ["split_layer_names.h5", "vlen_weight_names.h5", "mobilenet_v2_0.35_224_fixture.h5"] {
+        for name in ["split_layer_names.h5", "vlen_weight_names.h5", "mixed_storage.h5", "mobilenet_v2_0.35_224_fixture.h5"] {
             let path = Self.root + "/Fixtures/weights/" + name
             let isolated = try IsolatedReader.read(path: path)
             let local = try IsolatedReader.readInProcess(path: path)
@@ -110,13 +110,15 @@ final class IsolatedReaderTests: XCTestCase {
     }
 
     func testWireFormatRoundTripsAndRefusesDamage() throws {
-        let weights = KerasWeights(
-            layers: ["a": ["kernel": WeightArray(shape: [1, 2], values: [1, -.infinity])], "b": [:]],
-            layerOrder: ["a", "b", "c"])
-        let bytes = WireFormat.encode(.success(weights))
+        let manifest = WeightsManifest(
+            layerOrder: ["a", "b", "c"],
+            layers: ["a": ["kernel": .values(WeightArray(shape: [1, 2], values: [1, -.infinity])),
+                           "bias": .located(shape: [2], offset: 4096)],
+                     "b": [:]],
+            file: FileIdentity(device: 2049, inode: UInt64.max - 1, size: 1 << 40))
+        let bytes = WireFormat.encode(.success(manifest))
         guard case .success(let back)? = WireFormat.decode(bytes, path: "w.h5") else { return XCTFail("no round trip") }
-        XCTAssertEqual(back.layerOrder, weights.layerOrder)
-        XCTAssertEqual(back.layers, weights.layers)
+        XCTAssertEqual(back, manifest)
         for cut in 0..<bytes.count {
             XCTAssertNil(WireFormat.decode(Array(bytes.prefix(cut)), path: "w.h5"), "prefix \(cut)")
         }
