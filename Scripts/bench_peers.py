@@ -7,6 +7,13 @@ that both agree with featuremaps' own predictions, then times, for each thread c
 --json`), alternating so that the machine's load changes touch all three alike. Prints medians and
 minimums over all rounds, and featuremaps / peer ratios. When OPENBLAS_CORETYPE is set in the
 environment (it overrides OpenBLAS's own choice of kernels), featuremaps is also timed without it.
+
+Warm-up: the peers are warmed up once (10 passes) and then stay in this process, warm, for every
+round. featuremaps runs as a fresh process each round; its first 20-30 passes are measured to be
+slower and irregular on the development machines (2-4.5 ms instead of 1.8 with 2 threads: the
+process's memory, caches and the cores it lands on settle), so it gets `--warmup` 30 untimed passes
+before its timed ones, the same steady state as the peers. The line "fresh process" shows it with
+5 warm-up passes, for comparison.
 """
 import argparse
 import json
@@ -83,13 +90,13 @@ def time_peer(engine, x, runs):
     return samples
 
 
-def time_featuremaps(binary, weights, image, threads, runs, unset_coretype=False):
+def time_featuremaps(binary, weights, image, threads, runs, unset_coretype=False, warmup=30):
     """Per-pass milliseconds from `featuremaps bench --json`, and the OpenBLAS kernels it ran."""
     env = dict(os.environ)
     if unset_coretype:
         env.pop("OPENBLAS_CORETYPE", None)
     out = subprocess.run([binary, "bench", "--json", "--weights", weights, "--threads", str(threads),
-                          "--runs", str(runs), "--warmup", "5", image],
+                          "--runs", str(runs), "--warmup", str(warmup), image],
                          check=True, capture_output=True, text=True, env=env).stdout
     report = json.loads(out)
     return report["samples_ms"], report["openblas_kernels"]
@@ -135,6 +142,8 @@ def main():
             other = "featuremaps, OPENBLAS_CORETYPE unset"
             if "OPENBLAS_CORETYPE" in os.environ:
                 samples[other] = []
+            fresh = "featuremaps, fresh process (5 warm-up passes)"
+            samples[fresh] = []
             kernels = {}
             for _ in range(args.rounds):
                 for peer in peers:
@@ -145,6 +154,8 @@ def main():
                     ms, kernels[other] = time_featuremaps(args.binary, args.weights, args.image, threads, args.runs,
                                                           unset_coretype=True)
                     samples[other] += ms
+                ms, kernels[fresh] = time_featuremaps(args.binary, args.weights, args.image, threads, args.runs, warmup=5)
+                samples[fresh] += ms
             ours_med = statistics.median(samples["featuremaps"])
             ours_min = min(samples["featuremaps"])
             print(f"\n{threads} thread(s), {args.rounds} alternating rounds of {args.runs} passes "

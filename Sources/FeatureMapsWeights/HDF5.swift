@@ -166,7 +166,7 @@ public final class HDF5File {
 
     /// Device, inode and size of the file HDF5 has open (`H5Fget_vfd_handle`, then fstat(2) on
     /// the POSIX descriptor of HDF5's default "sec2" driver); nil for another driver.
-    public func identity() -> FileIdentity? {
+    func identity() -> FileIdentity? {
         var vfd: UnsafeMutableRawPointer?
         guard H5Fget_vfd_handle(handle.id, chdf5_p_default(), &vfd) >= 0, let vfd else { return nil }
         var info = stat()

@@ -25,7 +25,7 @@ public enum KerasWeightsFile {
     /// (HDF5File.float32Location) instead of read when `locating` is true (and the host is
     /// little-endian, and HDF5 reads the file through a POSIX descriptor): the reader child's
     /// answer, resolved by its parent (WeightsManifest). The same limits hold for both kinds.
-    public static func manifest(_ file: HDF5File, locating: Bool) throws -> WeightsManifest {
+    static func manifest(_ file: HDF5File, locating: Bool) throws -> WeightsManifest {
         let root = try weightsRoot(file)
         let layerNames = try splitAttribute("layer_names", on: root, in: file)
         let identity = locating && 1.littleEndian == 1 ? file.identity() : nil

@@ -5,12 +5,12 @@ import FeatureMapsEngine
 
 /// A file as the kernel knows it: the same device and inode are the same file, whatever its path
 /// is now.
-public struct FileIdentity: Equatable, Sendable {
-    public let device: UInt64, inode: UInt64
+struct FileIdentity: Equatable, Sendable {
+    let device: UInt64, inode: UInt64
     /// Bytes, when the identity was taken.
-    public let size: Int
+    let size: Int
 
-    public init(device: UInt64, inode: UInt64, size: Int) {
+    init(device: UInt64, inode: UInt64, size: Int) {
         self.device = device
         self.inode = inode
         self.size = size
@@ -28,21 +28,21 @@ public struct FileIdentity: Equatable, Sendable {
 /// parent a receive buffer. Located arrays cost the child only HDF5's metadata, and the parent
 /// one copy from the page cache into the arrays it keeps. The parent trusts nothing it is told:
 /// `resolve` checks every shape, count and range against the limits and against its own file.
-public struct WeightsManifest: Equatable, Sendable {
-    public enum Stored: Equatable, Sendable {
+struct WeightsManifest: Equatable, Sendable {
+    enum Stored: Equatable, Sendable {
         case values(WeightArray)
         /// `product(shape)` float32 values at byte `offset`.
         case located(shape: [Int], offset: Int)
     }
 
     /// Layer names in the order the file lists them.
-    public var layerOrder: [String]
+    var layerOrder: [String]
     /// Arrays by layer name, then by short weight name ("kernel").
-    public var layers: [String: [String: Stored]]
+    var layers: [String: [String: Stored]]
     /// The file the locations refer to; nil when nothing is located.
-    public var file: FileIdentity?
+    var file: FileIdentity?
 
-    public init(layerOrder: [String], layers: [String: [String: Stored]] = [:], file: FileIdentity? = nil) {
+    init(layerOrder: [String], layers: [String: [String: Stored]] = [:], file: FileIdentity? = nil) {
         self.layerOrder = layerOrder
         self.layers = layers
         self.file = file
@@ -53,7 +53,7 @@ public struct WeightsManifest: Equatable, Sendable {
     /// above KerasWeightsFile's limits, or whose bytes lie outside the file, or a file that is not
     /// the one read, or that ends early: `changedWhileReading` (the only way an honest reader
     /// gets there). Without `fd`, a located array is an error too.
-    public func resolve(fd: Int32?, path: String) throws -> KerasWeights {
+    func resolve(fd: Int32?, path: String) throws -> KerasWeights {
         var weights = KerasWeights(layerOrder: layerOrder)
         var fileSize = 0
         if let fd {

@@ -121,7 +121,7 @@ final class FusedKernelTests: XCTestCase {
         }
     }
 
-    /// Workers that parked between task sets (they spin for tens of microseconds first) are woken.
+    /// Workers that parked between task sets (they poll for 300 microseconds first) are woken.
     func testThreadPoolWakesParkedWorkers() {
         for threads in 2...3 {
             let pool = ThreadPool(threads: threads)
