@@ -113,8 +113,9 @@ public enum IsolatedReader {
         var cpu = rlimit(rlim_cur: rlim_t(deadline.rounded(.up)) + 2, rlim_max: rlim_t(deadline.rounded(.up)) + 3)
         _ = setrlimit(Int32(RLIMIT_CPU.rawValue), &cpu)
         capAddressSpace()
-        // The weights' arrays from one huge-page heap (page faults cost 2-3 us each on the
-        // development machines; the child's 3,500 were a third of a load). The child exits after.
+        // Arrays the child reads itself (files not stored as Keras stores them: all their values)
+        // come from one huge-page heap: page faults cost 2-3 us each on the development machines,
+        // and 14 MB are 3,500 of them. The heap is only reserved here, not touched; the child exits after.
         var info = stat()
         if stat(path, &info) == 0, info.st_size > 0, info.st_size < 1 << 30 {
             ProcessTuning.preferLargeHeapPages(reserve: Int(info.st_size) + (4 << 20))
