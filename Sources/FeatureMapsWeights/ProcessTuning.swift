@@ -18,11 +18,23 @@ public enum ProcessTuning {
         let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
         _ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
         _ = mallopt(-1, 1 << 30)   // M_TRIM_THRESHOLD
-        guard let block = malloc(reserve) else { return }
-        let hugePage = 2 << 20
-        let start = (Int(bitPattern: block) + hugePage - 1) / hugePage * hugePage
-        if reserve > hugePage { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), reserve - hugePage, MADV_HUGEPAGE) }
-        free(block)  // stays at the top of the heap, where the next allocations are carved
+        // The heap grows by `reserve` in blocks below the mmap threshold (a single larger block
+        // would be a mapping of its own, unmapped again by free). Freed, the blocks merge into the
+        // heap's top, where the next allocations are carved.
+        let piece = 16 << 20, hugePage = 2 << 20
+        var blocks: [UnsafeMutableRawPointer] = []
+        blocks.reserveCapacity(reserve / piece + 1)
+        var grown = 0
+        while grown < reserve, let block = malloc(min(piece, reserve - grown)) {
+            blocks.append(block)
+            grown += min(piece, reserve - grown)
+        }
+        if let first = blocks.first, let last = blocks.last {
+            let start = (Int(bitPattern: first) + hugePage - 1) / hugePage * hugePage
+            let end = Int(bitPattern: last) + min(piece, reserve - (blocks.count - 1) * piece)
+            if end - start > hugePage { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
+        }
+        for block in blocks.reversed() { free(block) }
         #endif
     }
 }
