@@ -33,6 +33,18 @@ struct WeightsManifest: Equatable, Sendable {
         case values(WeightArray)
         /// `product(shape)` float32 values at byte `offset`.
         case located(shape: [Int], offset: Int)
+
+        var shape: [Int] {
+            switch self {
+            case .values(let array): return array.shape
+            case .located(let shape, _): return shape
+            }
+        }
+        /// The message's tag for the case (WireFormat): 0 values, 1 located.
+        var kind: Int {
+            if case .located = self { return 1 }
+            return 0
+        }
     }
 
     /// Layer names in the order the file lists them.

@@ -54,17 +54,14 @@ enum WireFormat {
                 w.u64(arrays.count)
                 for (name, stored) in arrays.sorted(by: { $0.key < $1.key }) {
                     w.string(name)
+                    w.u64(stored.kind)
+                    w.u64(stored.shape.count)
+                    stored.shape.forEach { w.u64($0) }
                     switch stored {
                     case .values(let array):
-                        w.u64(0)
-                        w.u64(array.shape.count)
-                        array.shape.forEach { w.u64($0) }
                         w.u64(array.values.count)
                         array.values.withUnsafeBytes { w.raw($0) }  // Float is little-endian here
-                    case .located(let shape, let offset):
-                        w.u64(1)
-                        w.u64(shape.count)
-                        shape.forEach { w.u64($0) }
+                    case .located(_, let offset):
                         w.u64(offset)
                     }
                 }
