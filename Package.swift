@@ -11,7 +11,7 @@
 //   FeatureMapsImages   JPEG/PNG decode and PNG encode (C shims), antialiased resize.
 //   FeatureMapsRender   normalisation, viridis, grid layout, bitmap font (pure Swift).
 //   FeatureMaps         the library facade: weights lookup, pipeline, .npy, atomic writes.
-//   featuremaps         the CLI: options -> library calls, no math.
+//   FeatureMapsCLI      the CLI (product and binary `featuremaps`): options -> library calls, no math.
 import PackageDescription
 
 // The AVX-512 kernel module's code generation: AVX-512 F/BW/DQ/VL (with AVX2 and FMA) on top of the
@@ -32,7 +32,7 @@ let package = Package(
             name: "FeatureMaps",
             targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender",
                       "FeatureMapsKernelTypes"]),
-        .executable(name: "featuremaps", targets: ["featuremaps"]),
+        .executable(name: "featuremaps", targets: ["FeatureMapsCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -66,7 +66,7 @@ let package = Package(
             name: "FeatureMaps",
             dependencies: ["FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
         .executableTarget(
-            name: "featuremaps",
+            name: "FeatureMapsCLI",
             dependencies: ["FeatureMaps", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "FeatureMapsEngineTests", dependencies: ["FeatureMapsEngine", "FeatureMapsKernelTypes"]),
         // Test support: a local HTTP server (Tests/WeightsServer/weights_server.py) for the download tests.
@@ -75,6 +75,6 @@ let package = Package(
         .testTarget(name: "FeatureMapsImagesTests", dependencies: ["FeatureMapsImages"]),
         .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages", "FeatureMapsEngine"]),
         .testTarget(name: "FeatureMapsTests", dependencies: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
-        .testTarget(name: "CLITests", dependencies: ["featuremaps", "FeatureMaps", "FeatureMapsImages", "FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
+        .testTarget(name: "CLITests", dependencies: ["FeatureMapsCLI", "FeatureMaps", "FeatureMapsImages", "FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
     ]
 )
