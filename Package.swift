@@ -1,4 +1,4 @@
-// swift-tools-version:5.9
+// swift-tools-version:6.0
 // featuremaps: MobileNetV2 feature maps from Keras HDF5 weights, in Swift.
 //
 // The dependency list is the architecture:
@@ -7,6 +7,7 @@
 //                       FeatureMapsKernelsAVX512 is the same source (symlinks) with 16 lanes and
 //                       AVX-512 code, called only on CPUs that have it (CCPUFeatures asks the CPU).
 //   FeatureMapsKernelTypes  the contracts both kernel modules share (Epilogue, DepthwiseShape).
+//   FeatureMapsSupport  what every layer shares: one-line message escaping, a monotonic clock.
 //   FeatureMapsWeights  HDF5 wrapper + Keras legacy weights-file reader -> engine weights.
 //   FeatureMapsImages   JPEG/PNG decode and PNG encode (C shims), antialiased resize.
 //   FeatureMapsRender   normalisation, viridis, grid layout, bitmap font (pure Swift).
@@ -31,7 +32,7 @@ let package = Package(
         .library(
             name: "FeatureMaps",
             targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender",
-                      "FeatureMapsKernelTypes"]),
+                      "FeatureMapsKernelTypes", "FeatureMapsSupport"]),
         .executable(name: "featuremaps", targets: ["FeatureMapsCLI"]),
     ],
     dependencies: [
@@ -51,6 +52,7 @@ let package = Package(
             name: "CJPEG",
             linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "CCPUFeatures"),
+        .target(name: "FeatureMapsSupport"),
         .target(name: "FeatureMapsKernelTypes"),
         .target(name: "FeatureMapsKernels", dependencies: ["FeatureMapsKernelTypes"]),
         .target(
@@ -58,23 +60,26 @@ let package = Package(
             swiftSettings: [.define("FEATUREMAPS_AVX512")] + avx512Flags),
         .target(
             name: "FeatureMapsEngine",
-            dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsKernelTypes", "FeatureMapsKernels", "FeatureMapsKernelsAVX512"]),
-        .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsEngine"]),
-        .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG"]),
+            dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "FeatureMapsKernelsAVX512"]),
+        .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsSupport", "FeatureMapsEngine"]),
+        .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
         .target(name: "FeatureMapsRender", dependencies: ["FeatureMapsEngine", "FeatureMapsImages"]),
         .target(
             name: "FeatureMaps",
-            dependencies: ["FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
+            dependencies: ["FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
         .executableTarget(
             name: "FeatureMapsCLI",
-            dependencies: ["FeatureMaps", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "FeatureMapsEngineTests", dependencies: ["FeatureMapsEngine", "FeatureMapsKernelTypes"]),
+            dependencies: ["FeatureMaps", "FeatureMapsSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Test support: deterministic random numbers for the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "FeatureMapsSupportTests", dependencies: ["FeatureMapsSupport"]),
+        .testTarget(name: "FeatureMapsEngineTests", dependencies: ["FeatureMapsEngine", "FeatureMapsKernelTypes", "TestSupport"]),
         // Test support: a local HTTP server (Tests/WeightsServer/weights_server.py) for the download tests.
         .target(name: "WeightsServer", path: "Tests/WeightsServer", exclude: ["weights_server.py"]),
         .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
         .testTarget(name: "FeatureMapsImagesTests", dependencies: ["FeatureMapsImages"]),
         .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages", "FeatureMapsEngine"]),
-        .testTarget(name: "FeatureMapsTests", dependencies: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
+        .testTarget(name: "FeatureMapsTests", dependencies: ["TestSupport", "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
         .testTarget(name: "CLITests", dependencies: ["FeatureMapsCLI", "FeatureMaps", "FeatureMapsImages", "FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
     ]
 )

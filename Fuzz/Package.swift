@@ -1,4 +1,4 @@
-// swift-tools-version:5.9
+// swift-tools-version:6.0
 // libFuzzer harnesses for featuremaps (not built by CI; see Scripts/fuzz and the README's
 // "Fuzzing"). Sources/<library> are symbolic links to the main package's own Sources, so the
 // fuzzers run exactly the code the CLI runs. Build only with the fuzzer sanitizer:

@@ -1,6 +1,7 @@
 import Foundation
 import FeatureMapsEngine
 import FeatureMapsWeights
+import FeatureMapsSupport
 
 /// What `featuremaps bench` measures: repeated forward passes on one prepared image, timed per stage
 /// (see `MobileNetV2Architecture.stage(ofLayer:)`), with the arithmetic each stage does.
@@ -97,9 +98,9 @@ public enum Benchmark {
         for run in 0..<(options.warmup + options.runs) {
             var marks: [(String, UInt64)] = []
             marks.reserveCapacity(24)
-            let start = Clock.nanoseconds()
-            _ = try pass.run(image.tensor, capture: [stop]) { marks.append(($0, Clock.nanoseconds())) }
-            let end = Clock.nanoseconds()
+            let start = MonotonicClock.nanoseconds()
+            _ = try pass.run(image.tensor, capture: [stop]) { marks.append(($0, MonotonicClock.nanoseconds())) }
+            let end = MonotonicClock.nanoseconds()
             guard run >= options.warmup else { continue }
             var last = start
             for (stage, t) in marks {
@@ -125,20 +126,11 @@ extension Benchmark {
     public static func weightsLoad(path: String, runs: Int, isolated: Bool = true) throws -> TimingSummary {
         var samples: [Double] = []
         for _ in 0..<max(runs, 1) {
-            let start = Clock.nanoseconds()
+            let start = MonotonicClock.nanoseconds()
             _ = try WeightsLoader.load(path: path, isolated: isolated)
-            samples.append(Double(Clock.nanoseconds() - start) / 1e6)
+            samples.append(Double(MonotonicClock.nanoseconds() - start) / 1e6)
         }
         return TimingSummary(milliseconds: samples)
-    }
-}
-
-/// Monotonic time (`clock_gettime(CLOCK_MONOTONIC)`).
-enum Clock {
-    static func nanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import FeatureMapsEngine
 
 extension Session {
@@ -38,25 +39,27 @@ extension Session {
     public static var defaultThreads: Int { min(8, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 }
 
-/// Hands out indices 0..<count once each and collects one result per index.
-private final class WorkQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private(set) var results: [Result<[Prediction], Error>?]
+/// Hands out indices 0..<count once each and collects one result per index (one `Mutex` over both).
+private final class WorkQueue: Sendable {
+    private struct State {
+        var next = 0
+        var results: [Result<[Prediction], Error>?]
+    }
+    private let state: Mutex<State>
 
-    init(count: Int) { results = Array(repeating: nil, count: count) }
+    init(count: Int) { state = Mutex(State(results: Array(repeating: nil, count: count))) }
+
+    var results: [Result<[Prediction], Error>?] { state.withLock { $0.results } }
 
     func claim() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < results.count else { return nil }
-        next += 1
-        return next - 1
+        state.withLock { s in
+            guard s.next < s.results.count else { return nil }
+            s.next += 1
+            return s.next - 1
+        }
     }
 
     func finish(_ i: Int, _ result: Result<[Prediction], Error>) {
-        lock.lock()
-        results[i] = result
-        lock.unlock()
+        state.withLock { $0.results[i] = result }
     }
 }

@@ -33,14 +33,9 @@ public struct Session: Sendable {
     public static func open(weightsFlag: String?, inputSize: Int = 224, variant: WeightsVariant = .standard,
                             offline: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment,
                             progress: DownloadProgressHandler? = nil) throws -> Session {
-        switch try WeightsLocator.plan(flag: weightsFlag, variant: variant, offline: offline, environment: environment) {
-        case .use(let location):
-            return Session(weights: try WeightsLoader.load(path: location.path), location: location, inputSize: inputSize)
-        case .download(let url, let path):
-            let weights = try WeightsDownloader.download(variant, from: url, to: path,
-                                                         settings: try DownloadSettings(environment: environment), progress: progress)
-            return Session(weights: weights, location: WeightsLocation(path: path, source: .download), inputSize: inputSize)
-        }
+        let plan = try WeightsLocator.plan(flag: weightsFlag, variant: variant, offline: offline, environment: environment)
+        let (weights, location) = try plan.execute(variant, environment: environment, progress: progress)
+        return Session(weights: weights, location: location, inputSize: inputSize)
     }
 
     public init(weights: LoadedWeights, location: WeightsLocation, inputSize: Int) {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import FeatureMapsWeights
 
 /// Shows a weights download on stderr. On a terminal: a header line, then a bar redrawn in place
@@ -6,58 +7,65 @@ import FeatureMapsWeights
 /// (a log, a pipe): one line, written as the download goes, e.g.
 ///   featuremaps: downloading URL ... 7145368 bytes (100%) in 1.2 s, 6.0 MB/s; verified, saved to PATH
 /// While the bytes are in the temporary file, an interrupt (Ctrl-C, SIGTERM, SIGHUP) removes it.
-final class DownloadDisplay: @unchecked Sendable {
+/// Events arrive on the transfer's queue: one `Mutex` over the display's state, held while a line is written.
+final class DownloadDisplay: Sendable {
     private let terminal: Bool
-    private let lock = NSLock()
-    /// A line is on stderr without its newline (the bar, or the one-line form).
-    private var lineOpen = false
-    private var lastDraw = -1.0
-    /// The latest progress, drawn once more when a transfer fails between two redraws.
-    private var latest: (received: Int64, expected: Int64?, elapsed: Double)?
+    private struct State {
+        /// A line is on stderr without its newline (the bar, or the one-line form).
+        var lineOpen = false
+        var lastDraw = -1.0
+        /// The latest progress, drawn once more when a transfer fails between two redraws.
+        var latest: (received: Int64, expected: Int64?, elapsed: Double)?
+    }
+    private let state = Mutex(State())
 
     init(terminal: Bool = isatty(STDERR_FILENO) == 1) {
         self.terminal = terminal
     }
 
     func handle(_ event: DownloadEvent) {
-        lock.lock()
-        defer { lock.unlock() }
+        state.withLock { handle(event, &$0) }
+    }
+
+    private func handle(_ event: DownloadEvent, _ s: inout State) {
         switch event {
         case .started(let url, _, let temporary):
             InterruptCleanup.remove(onInterrupt: temporary)
             write(terminal ? "featuremaps: downloading \(url)\n" : "featuremaps: downloading \(url) ... ")
-            lineOpen = !terminal
+            s.lineOpen = !terminal
         case .progress(let r, let expected, let elapsed):
-            latest = (r, expected, elapsed)
-            guard terminal, elapsed - lastDraw >= 0.1 || r == expected else { return }
-            lastDraw = elapsed
+            s.latest = (r, expected, elapsed)
+            guard terminal, elapsed - s.lastDraw >= 0.1 || r == expected else { return }
+            s.lastDraw = elapsed
             write("\r\u{1B}[K" + Self.bar(received: r, expected: expected, elapsed: elapsed))
-            lineOpen = true
+            s.lineOpen = true
         case .transferred(let bytes, let elapsed):
             if terminal {
                 write("\r\u{1B}[K" + Self.bar(received: bytes, expected: bytes, elapsed: elapsed) + "\n")
-                lineOpen = false
+                s.lineOpen = false
             } else {
                 write("\(bytes) bytes (100%) in \(String(format: "%.1f", elapsed)) s, \(Self.rate(bytes, elapsed)); ")
             }
         case .saved(let path, let sha256):
             InterruptCleanup.clear()
             write(terminal ? "featuremaps: verified and saved \(path) (SHA-256 \(sha256))\n" : "verified, saved to \(path)\n")
-            lineOpen = false
+            s.lineOpen = false
         }
     }
 
     /// Ends the display after success or failure (the error message follows on its own line).
     func finish() {
-        lock.lock()
-        defer { lock.unlock() }
+        state.withLock { finish(&$0) }
+    }
+
+    private func finish(_ s: inout State) {
         InterruptCleanup.clear()
-        if lineOpen && terminal, let latest {
+        if s.lineOpen && terminal, let latest = s.latest {
             write("\r\u{1B}[K" + Self.bar(received: latest.received, expected: latest.expected, elapsed: latest.elapsed) + "\n")
-        } else if lineOpen {
+        } else if s.lineOpen {
             write("failed\n")
         }
-        lineOpen = false
+        s.lineOpen = false
     }
 
     private func write(_ text: String) {
@@ -82,17 +90,21 @@ final class DownloadDisplay: @unchecked Sendable {
 }
 
 /// Removes a temporary file if the process is interrupted, then dies of the same signal. The path
-/// is kept as a C string so the handler only calls async-signal-safe functions (unlink, signal, raise).
+/// is kept as a C string whose address is in an atomic integer (lock-free, so reading it is
+/// async-signal-safe; 0 = none), and the
+/// handler only calls async-signal-safe functions (unlink, signal, raise). `clear` first restores
+/// the default handlers, then takes the pointer out of the atomic, then frees it, so a handler that
+/// starts after `clear` began sees either the whole path or none.
 enum InterruptCleanup {
-    private static var path: UnsafeMutablePointer<CChar>?
+    private static let path = Atomic<Int>(0)
     private static let signals = [SIGINT, SIGTERM, SIGHUP]
 
     static func remove(onInterrupt temporary: String) {
         clear()
-        path = strdup(temporary)
+        path.store(Int(bitPattern: strdup(temporary)), ordering: .sequentiallyConsistent)
         for s in signals {
             signal(s) { received in
-                if let p = InterruptCleanup.path { unlink(p) }
+                if let p = UnsafePointer<CChar>(bitPattern: InterruptCleanup.path.load(ordering: .sequentiallyConsistent)) { unlink(p) }
                 signal(received, SIG_DFL)
                 raise(received)
             }
@@ -100,9 +112,7 @@ enum InterruptCleanup {
     }
 
     static func clear() {
-        guard let p = path else { return }
         for s in signals { signal(s, SIG_DFL) }
-        path = nil
-        free(p)
+        free(UnsafeMutablePointer<CChar>(bitPattern: path.exchange(0, ordering: .sequentiallyConsistent)))
     }
 }

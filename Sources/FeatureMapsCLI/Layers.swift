@@ -10,17 +10,10 @@ struct Layers: ParsableCommand {
 
     @OptionGroup var weightsOptions: WeightsOptions
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Input size N (N x N pixels).", valueName: "N"))
-    var inputSize: Int = 224
+    @OptionGroup var input: InputOptions
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
-
-    func validate() throws {
-        guard (32...2048).contains(inputSize) else {
-            throw ValidationError("--input-size \(inputSize) is out of range: use 32 to 2048 (MobileNetV2 needs at least 32)")
-        }
-    }
 
     func run() throws {
         try Report.running {
@@ -29,9 +22,9 @@ struct Layers: ParsableCommand {
                 // --alpha here shows Keras's architecture for that width without reading any file.
                 architecture = MobileNetV2Architecture(alpha: try weightsOptions.variant().alphaValue)
             } else {
-                architecture = try weightsOptions.openSession(inputSize: inputSize).model.architecture
+                architecture = try weightsOptions.openSession(inputSize: input.inputSize).model.architecture
             }
-            let layers = architecture.layers(height: inputSize, width: inputSize)
+            let layers = architecture.layers(height: input.inputSize, width: input.inputSize)
             Report.output(json ? LayersOutput.json(layers, architecture).encoded(pretty: true) : LayersOutput.table(layers, architecture))
             return .success
         }

@@ -38,7 +38,7 @@ struct WeightsOptions: ParsableArguments {
 
 /// How images are fed to the network.
 struct InputOptions: ParsableArguments {
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Resize images to N x N pixels (no crop) before the network.", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The network's input size: images are resized to N x N pixels (no crop).", valueName: "N"))
     var inputSize: Int = 224
 
     func validate() throws {

@@ -5,6 +5,7 @@ import FeatureMapsEngine
 import FeatureMapsImages
 import FeatureMapsRender
 import FeatureMapsWeights
+import FeatureMapsSupport
 
 /// The documented exit statuses (README, "Exit status").
 enum Status: Int32 {
@@ -48,15 +49,7 @@ enum Report {
     /// Control characters (e.g. a newline in a file name or a layer name) are written as
     /// escapes, so a failure is always one line.
     static func warn(_ line: String) {
-        var text = ""
-        for scalar in line.unicodeScalars {
-            switch scalar.value {
-            case 0x0A: text += "\\n"
-            case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029: text += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        FileHandle.standardError.write(Data(("featuremaps: " + text + "\n").utf8))
+        FileHandle.standardError.write(Data(("featuremaps: " + escapingControlCharacters(line) + "\n").utf8))
     }
 
     static func note(_ line: String) {

@@ -37,14 +37,10 @@ struct WeightsFetch: ParsableCommand {
                 Report.output(path)
                 return .success
             }
-            if let why = DownloadSettings.offlineReason(flag: false, environment: environment) {
-                throw WeightsError.offline(path: path, why: why)
-            }
-            let settings = try DownloadSettings(environment: environment)
             let display = DownloadDisplay()
             defer { display.finish() }
-            let loaded = try WeightsDownloader.download(variant, from: settings.url(for: variant), to: path,
-                                                        settings: settings, progress: { display.handle($0) })
+            let (loaded, _) = try WeightsLocator.cacheDownload(variant, environment: environment)
+                .execute(variant, environment: environment, progress: { display.handle($0) })
             Report.output(loaded.path)
             return .success
         }

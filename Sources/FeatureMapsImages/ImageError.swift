@@ -1,4 +1,5 @@
 import Foundation
+import FeatureMapsSupport
 
 /// Every failure of FeatureMapsImages. Cases carry the offending values; all message text is in
 /// `errorDescription`, one line that names the file or value and says what to do.
@@ -72,20 +73,4 @@ public enum ImageError: Error, LocalizedError, Equatable, Sendable {
         let text = String(bytes.map { (32...126).contains($0) ? Character(UnicodeScalar($0)) : "." })
         return "\(hex) \"\(text)\""
     }
-}
-
-/// `text` with control characters (and U+2028/U+2029) written as escapes (\n, \t, \u{1B}, ...), so a
-/// message stays one line whatever a file name or a name read from a damaged file contains.
-func escapingControlCharacters(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-        switch scalar.value {
-        case 0x0A: out += "\\n"
-        case 0x0D: out += "\\r"
-        case 0x09: out += "\\t"
-        case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
 }

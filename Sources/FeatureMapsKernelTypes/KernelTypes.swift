@@ -7,6 +7,9 @@
 /// y = x * scale[c] + shift[c] (BatchNorm, a multiply then an add, never fused), then + residual
 /// (Keras `Add`), then ReLU6 (a compare-and-replace clamp that keeps NaN), each optional.
 /// `residual`, when set, has the layout of the output it is added to.
+/// `@unchecked Sendable` for its raw pointers: they point at BatchNorm parameters and a residual
+/// buffer that are only read, by tasks of one layer while the caller keeps them alive and writes
+/// nothing to them (the tasks write disjoint parts of the output, never these).
 public struct Epilogue: @unchecked Sendable {
     public var scale: UnsafePointer<Float>?
     public var shift: UnsafePointer<Float>?

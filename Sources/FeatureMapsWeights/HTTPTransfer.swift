@@ -53,6 +53,9 @@ enum HTTPTransfer {
     }
 
     /// URLSession's delegate: checks the status, writes the body, records the outcome.
+    /// `@unchecked Sendable` because URLSession requires a Sendable delegate while this one has
+    /// mutable state: safe because URLSession calls it only on its own serial delegate queue, and
+    /// the caller reads `result()` only after `done` is signalled (the semaphore orders the two).
     private final class Receiver: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         let fd: Int32
         let timeout: Double

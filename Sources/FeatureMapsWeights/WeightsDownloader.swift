@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import FeatureMapsSupport
 
 /// What a download is doing, for a progress display. Library code prints nothing: the caller
 /// renders these. Delivered in order, possibly from another thread than the caller's.
@@ -39,7 +41,7 @@ public enum WeightsDownloader {
         var template = Array((directory + "/." + (path as NSString).lastPathComponent + ".download-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw WeightsError.cacheNotWritable(directory: directory, reason: String(cString: strerror(errno))) }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var fdOpen = true
         var kept = false
         defer {
@@ -48,12 +50,12 @@ public enum WeightsDownloader {
         }
 
         progress?(.started(url: url, destination: path, temporaryPath: temporary))
-        let start = DispatchTime.now().uptimeNanoseconds
-        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        let start = MonotonicClock.nanoseconds()
+        func elapsed() -> Double { Double(MonotonicClock.nanoseconds() - start) / 1e9 }
         let hasher = HashBox()
         let bytes: Int64
         do {
-            bytes = try HTTPTransfer.get(requestURL, into: fd, timeout: settings.timeout, consume: { hasher.sha.update($0) },
+            bytes = try HTTPTransfer.get(requestURL, into: fd, timeout: settings.timeout, consume: { hasher.update($0) },
                                          progress: { received, expected in
                                              progress?(.progress(received: received, expected: expected, elapsed: elapsed()))
                                          })
@@ -70,7 +72,7 @@ public enum WeightsDownloader {
         }
         progress?(.transferred(bytes: bytes, elapsed: elapsed()))
 
-        let sha256 = SHA256.hexString(hasher.sha.finalize())
+        let sha256 = SHA256.hexString(hasher.finalize())
         if let expected = settings.expectedHash(for: variant), expected != sha256 {
             throw WeightsError.checksumMismatch(url: url, expected: expected, found: sha256, directory: directory)
         }
@@ -102,7 +104,9 @@ public enum WeightsDownloader {
     }
 
     /// The running hash, fed from the transfer's queue and read after it finished.
-    private final class HashBox: @unchecked Sendable {
-        var sha = SHA256()
+    private final class HashBox: Sendable {
+        private let sha = Mutex(SHA256())
+        func update(_ data: Data) { sha.withLock { $0.update(data) } }
+        func finalize() -> [UInt8] { sha.withLock { $0.finalize() } }
     }
 }

@@ -44,17 +44,21 @@ public enum WeightsLocator {
 
     /// What to do for `variant`: the flag's or the environment's file (returned even if it does not
     /// exist: loading then says so), the cached file when it is there, else a download into the
-    /// cache from `DownloadSettings`' base URL; when downloading is off (`offline` or
-    /// FEATUREMAPS_OFFLINE), an error saying what to do instead.
+    /// cache (`cacheDownload`); when downloading is off (`offline` or FEATUREMAPS_OFFLINE), an error
+    /// saying what to do instead.
     public static func plan(flag: String?, variant: WeightsVariant = .standard, offline: Bool = false,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WeightsPlan
     {
-        if let flag, !flag.isEmpty { return .use(WeightsLocation(path: flag, source: .flag)) }
-        if let env = environment["FEATUREMAPS_WEIGHTS"], !env.isEmpty {
-            return .use(WeightsLocation(path: env, source: .environment))
-        }
+        if let found = found(flag: flag, variant: variant, environment: environment) { return .use(found) }
+        return try cacheDownload(variant, offline: offline, environment: environment)
+    }
+
+    /// The download of Keras's file for `variant` into the Keras cache, from `DownloadSettings`' base
+    /// URL, whether or not the file is there already; an error when downloading is off.
+    public static func cacheDownload(_ variant: WeightsVariant, offline: Bool = false,
+                                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WeightsPlan
+    {
         let cached = cachePath(variant, environment: environment)
-        if FileManager.default.fileExists(atPath: cached) { return .use(WeightsLocation(path: cached, source: .kerasCache)) }
         if let why = DownloadSettings.offlineReason(flag: offline, environment: environment) {
             throw WeightsError.offline(path: cached, why: why)
         }
@@ -71,12 +75,35 @@ public enum WeightsLocator {
     public static func locate(flag: String?, variant: WeightsVariant = .standard,
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WeightsLocation
     {
+        if let found = found(flag: flag, variant: variant, environment: environment) { return found }
+        throw WeightsError.noWeights(searched: ["--weights (not given)", "$FEATUREMAPS_WEIGHTS (not set)",
+                                                cachePath(variant, environment: environment)])
+    }
+
+    /// The lookup both `plan` and `locate` make: the flag, the environment, the Keras cache.
+    private static func found(flag: String?, variant: WeightsVariant, environment: [String: String]) -> WeightsLocation? {
         if let flag, !flag.isEmpty { return WeightsLocation(path: flag, source: .flag) }
         if let env = environment["FEATUREMAPS_WEIGHTS"], !env.isEmpty {
             return WeightsLocation(path: env, source: .environment)
         }
         let cached = cachePath(variant, environment: environment)
-        if FileManager.default.fileExists(atPath: cached) { return WeightsLocation(path: cached, source: .kerasCache) }
-        throw WeightsError.noWeights(searched: ["--weights (not given)", "$FEATUREMAPS_WEIGHTS (not set)", cached])
+        return FileManager.default.fileExists(atPath: cached) ? WeightsLocation(path: cached, source: .kerasCache) : nil
+    }
+}
+
+extension WeightsPlan {
+    /// Carries the plan out: loads the file, or downloads `variant` into the cache (verified, see
+    /// `WeightsDownloader.download`) and returns it loaded, reporting to `progress`.
+    public func execute(_ variant: WeightsVariant, environment: [String: String] = ProcessInfo.processInfo.environment,
+                        progress: DownloadProgressHandler? = nil) throws -> (weights: LoadedWeights, location: WeightsLocation)
+    {
+        switch self {
+        case .use(let location):
+            return (try WeightsLoader.load(path: location.path), location)
+        case .download(let url, let path):
+            let weights = try WeightsDownloader.download(variant, from: url, to: path,
+                                                         settings: try DownloadSettings(environment: environment), progress: progress)
+            return (weights, WeightsLocation(path: path, source: .download))
+        }
     }
 }

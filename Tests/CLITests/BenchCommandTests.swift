@@ -13,8 +13,14 @@ final class BenchCommandTests: XCTestCase {
         let stages = try XCTUnwrap(json["stages"] as? [[String: Any]])
         XCTAssertEqual(stages.compactMap { $0["name"] as? String },
                        ["stem"] + (0...16).map { "block_\($0)" } + ["head", "classifier"])
-        let sum = stages.compactMap { $0["multiply_adds"] as? Int }.reduce(0, +)
-        XCTAssertEqual(json["multiply_adds"] as? Int, sum)
+        // The multiply-adds bench divides by, against Keras's own layer table of the same model
+        // (Fixtures/reference/layers_0.35_224.json: output shapes and count_params() per layer).
+        let keras = try Self.kerasMultiplyAdds("layers_0.35_224.json")
+        XCTAssertEqual(json["multiply_adds"] as? Int, keras.total, "total multiply-adds vs Keras's layer table")
+        XCTAssertEqual(stages.first { $0["name"] as? String == "stem" }?["multiply_adds"] as? Int, keras.byLayer["Conv1"],
+                       "the stem is Conv1")
+        XCTAssertEqual(stages.first { $0["name"] as? String == "classifier" }?["multiply_adds"] as? Int,
+                       keras.byLayer["predictions"], "the classifier is the dense layer")
         XCTAssertGreaterThan(try XCTUnwrap(json["peak_rss_bytes"] as? Int), 1_000_000)
         for key in ["weights_load_ms", "weights_load_in_process_ms"] {
             let load = try XCTUnwrap(json[key] as? [String: Any], key)
@@ -52,5 +58,23 @@ final class BenchCommandTests: XCTestCase {
         let r = try CLI.run(["bench", "--runs", "0", "--weights", CLI.fixtureWeights])
         XCTAssertEqual(r.status, 64)
         XCTAssert(r.stderr.contains("--runs 0"), r.stderr)
+    }
+
+    /// Multiply-adds per layer from a Keras layer table: a convolution's or dense layer's weights
+    /// (count_params() less the bias) times the output pixels they are applied at.
+    static func kerasMultiplyAdds(_ file: String) throws -> (total: Int, byLayer: [String: Int]) {
+        let data = try Data(contentsOf: URL(fileURLWithPath: CLI.fixture("reference/" + file)))
+        let table = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var byLayer: [String: Int] = [:]
+        for layer in try XCTUnwrap(table["layers"] as? [[String: Any]]) {
+            let kind = try XCTUnwrap(layer["class_name"] as? String)
+            guard ["Conv2D", "DepthwiseConv2D", "Dense"].contains(kind) else { continue }
+            let shape = try XCTUnwrap(layer["output_shape"] as? [Int])
+            let config = try XCTUnwrap(layer["config"] as? [String: Any])
+            let bias = (config["use_bias"] as? Bool ?? false) ? shape[shape.count - 1] : 0
+            let weights = try XCTUnwrap(layer["param_count"] as? Int) - bias
+            byLayer[try XCTUnwrap(layer["name"] as? String)] = weights * shape.dropLast().reduce(1, *)
+        }
+        return (byLayer.values.reduce(0, +), byLayer)
     }
 }

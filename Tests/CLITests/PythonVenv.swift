@@ -35,13 +35,13 @@ enum PythonVenv {
         return .failed(output)
     }
 
-    /// Result of the first `ready()` of this test process (pip runs once per process).
-    private static var setUp: Result<Void, Error>?
+    /// Result of the first `ready()` of this test process (pip runs once per process: a static
+    /// `let` is initialised once, thread-safely, on first use).
+    private static let setUp: Result<Void, Error> = Result { try create() }
 
     /// Makes the venv ready or throws XCTSkip (PyPI unreachable) or an error (anything else).
     static func ready() throws {
-        if setUp == nil { setUp = Result { try create() } }
-        try setUp!.get()
+        try setUp.get()
     }
 
     /// Creates the venv (python3 -m venv, no network) unless it is there with a working pip.

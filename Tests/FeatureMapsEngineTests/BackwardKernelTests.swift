@@ -1,5 +1,6 @@
 import XCTest
 @testable import FeatureMapsEngine
+import TestSupport
 
 /// Every backward kernel (a) against its plain twin in ReferenceBackward on awkward shapes (channels
 /// 1, 3, 17; odd sizes; stride 2 with Keras's padding) and (b) against finite differences of the

@@ -1,6 +1,7 @@
 import XCTest
 import FeatureMapsKernelTypes
 @testable import FeatureMapsEngine
+import TestSupport
 
 /// The fused kernels (convolution + BatchNorm + residual + ReLU6 in one pass, split into tasks)
 /// against their plain twins, on shapes that cross every path: channel counts below, at, above and

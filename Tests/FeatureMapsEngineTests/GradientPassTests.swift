@@ -1,5 +1,6 @@
 import XCTest
 @testable import FeatureMapsEngine
+import TestSupport
 
 /// The backward pass as a whole, on a random alpha-0.35 model: every layer gets a gradient of its
 /// own shape and fused and unfused paths agree. Its values are checked against Keras itself in

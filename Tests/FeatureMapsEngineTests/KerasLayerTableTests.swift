@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import FeatureMapsEngine
+import TestSupport
 
 /// The layer table and weight shapes against what Keras itself reports
 /// (Fixtures/reference/layers_*.json and weight_shapes.json, written by Scripts/make_fixtures.py).
@@ -25,6 +26,12 @@ final class KerasLayerTableTests: XCTestCase {
                 let full = shape.count == 1 ? [1, 1, shape[0]] : shape
                 XCTAssertEqual([l.shape.height, l.shape.width, l.shape.channels], full, "\(file): shape of \(l.name)")
                 XCTAssertEqual(l.parameters, k["param_count"] as? Int, "\(file): parameters of \(l.name)")
+                // Multiply-adds (what bench divides by): Keras's weights less the bias, times the output pixels.
+                let config = try XCTUnwrap(k["config"] as? [String: Any])
+                let bias = (config["use_bias"] as? Bool ?? false) ? shape[shape.count - 1] : 0
+                let kerasMACs = ["Conv2D", "DepthwiseConv2D", "Dense"].contains(k["class_name"] as? String ?? "")
+                    ? (try XCTUnwrap(k["param_count"] as? Int) - bias) * shape.dropLast().reduce(1, *) : 0
+                XCTAssertEqual(MobileNetV2Architecture.multiplyAdds(of: l), kerasMACs, "\(file): multiply-adds of \(l.name)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import FeatureMapsEngine
+import TestSupport
 
 /// Every fast kernel against its plain reference twin on awkward shapes: channel counts 1, 3, 17
 /// (below, at and off any vector width), odd and even sizes, stride 2 with Keras's padding.

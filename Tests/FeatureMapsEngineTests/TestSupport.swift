@@ -1,20 +1,8 @@
 import XCTest
 import FeatureMapsEngine
+import TestSupport
 
-/// Deterministic pseudo-random numbers (SplitMix64), so every test run sees the same values.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [-1, 1).
-    mutating func float() -> Float { Float(Double(next() >> 11) / Double(1 << 53) * 2 - 1) }
-    mutating func floats(_ n: Int, scale: Float = 1) -> [Float] { (0..<n).map { _ in float() * scale } }
+extension SplitMix64 {
     mutating func tensor(_ h: Int, _ w: Int, _ c: Int) -> Tensor {
         Tensor(height: h, width: w, channels: c, data: floats(h * w * c))
     }

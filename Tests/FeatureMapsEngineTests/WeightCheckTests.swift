@@ -1,5 +1,6 @@
 import XCTest
 import FeatureMapsEngine
+import TestSupport
 
 /// MobileNetV2(weights:) refuses anything that does not match the architecture, naming the layer.
 final class WeightCheckTests: XCTestCase {

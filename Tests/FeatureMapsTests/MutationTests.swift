@@ -6,6 +6,7 @@ import FeatureMapsImages
 import FeatureMapsWeights
 import Foundation
 import XCTest
+import TestSupport
 
 /// 2,100 deterministic random mutations (byte flips, truncations, insertions, duplicated chunks)
 /// of a fixture JPEG, a fixture PNG and the fixture weights file, each decoded or loaded in
@@ -141,21 +142,6 @@ final class MutationTests: XCTestCase {
 struct FixtureError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Deterministic pseudo-random numbers (SplitMix64): the same seed gives the same campaign on
-/// every machine.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
 }
 
 /// One to three edits per mutant: flip 1-8 bytes, truncate, insert 1-64 random bytes, or copy a

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 import WeightsServer
 @testable import FeatureMapsWeights
@@ -157,11 +158,10 @@ final class WeightsDownloaderTests: XCTestCase {
 }
 
 /// Events as they arrive (from the transfer's queue).
-final class EventLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [DownloadEvent] = []
-    func append(_ e: DownloadEvent) { lock.lock(); list.append(e); lock.unlock() }
-    var events: [DownloadEvent] { lock.lock(); defer { lock.unlock() }; return list }
+final class EventLog: Sendable {
+    private let list = Mutex<[DownloadEvent]>([])
+    func append(_ e: DownloadEvent) { list.withLock { $0.append(e) } }
+    var events: [DownloadEvent] { list.withLock { $0 } }
 }
 
 /// The independent oracle: coreutils' sha256sum.

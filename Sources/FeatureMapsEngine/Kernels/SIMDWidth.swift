@@ -29,12 +29,12 @@ public enum SIMDWidth: Int, CaseIterable, Sendable, CustomStringConvertible {
 }
 
 /// The entry points of one kernel module, as function values the engine calls per task.
-struct SIMDKernelSet {
+struct SIMDKernelSet: Sendable {
     let lanes: Int
     let gemmTileRows: Int
-    let gemm: (UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Range<Int>, Range<Int>, Epilogue) -> Void
-    let depthwise: (DepthwiseShape, Range<Int>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Epilogue) -> Void
-    let apply: (Epilogue, UnsafeMutablePointer<Float>, Int, Int, Int, Int) -> Void
+    let gemm: @Sendable (UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Range<Int>, Range<Int>, Epilogue) -> Void
+    let depthwise: @Sendable (DepthwiseShape, Range<Int>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Epilogue) -> Void
+    let apply: @Sendable (Epilogue, UnsafeMutablePointer<Float>, Int, Int, Int, Int) -> Void
 
     static let avx2 = SIMDKernelSet(
         lanes: FeatureMapsKernels.SIMDKernels.lanes,

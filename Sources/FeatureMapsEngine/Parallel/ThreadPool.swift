@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import FeatureMapsSupport
 
 // The engine's own worker threads. Between the tasks of a forward pass, and for 300 us after them
 // (longer than the gap between two passes), a worker polls an atomic (waking it through the kernel
@@ -46,6 +47,11 @@ final class ThreadPool {
 
 /// What the workers share with the caller. `generation` is even when a task set is published and
 /// odd while the caller writes the next one; a worker counts itself `busy` before reading it.
+/// `@unchecked Sendable` for `body` and the pthread objects, which are not Sendable types. `body` is
+/// written by the caller only while no worker can read it: before publishing (generation odd, after
+/// `busy` fell to zero) and after every task finished (`pending` zero, when a worker's claim finds
+/// no task and so reads no `body`); all of these are sequentially consistent atomics. The mutex and
+/// the condition are pthread objects made for sharing between threads.
 private final class PoolState: @unchecked Sendable {
     private let generation = Atomic<Int>(0)
     private let busy = Atomic<Int>(0)
@@ -132,11 +138,11 @@ private final class PoolState: @unchecked Sendable {
     func workerLoop(_ me: Int) {
         var seen = 0
         while true {
-            let parkAt = Self.nanoseconds() + Self.workerSpinNanoseconds
+            let parkAt = MonotonicClock.nanoseconds() + Self.workerSpinNanoseconds
             var spins = 0
             while !published(after: seen) && !stopping.load(ordering: .relaxed) {
                 spins &+= 1
-                if spins & 255 == 0 && Self.nanoseconds() > parkAt { break }
+                if spins & 255 == 0 && MonotonicClock.nanoseconds() > parkAt { break }
             }
             if !published(after: seen) {
                 pthread_mutex_lock(mutex)
@@ -158,11 +164,6 @@ private final class PoolState: @unchecked Sendable {
         }
     }
 
-    private static func nanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
-    }
 
     func stop() {
         stopping.store(true, ordering: .sequentiallyConsistent)
