@@ -15,6 +15,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng"),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "CCPUFeatures"),
+        .target(name: "FeatureMapsSupport"),
         .target(name: "FeatureMapsKernelTypes"),
         .target(name: "FeatureMapsKernels", dependencies: ["FeatureMapsKernelTypes"]),
         .target(
@@ -24,9 +25,9 @@ let package = Package(
             ])]),
         .target(
             name: "FeatureMapsEngine",
-            dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsKernelTypes", "FeatureMapsKernels", "FeatureMapsKernelsAVX512"]),
-        .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsEngine"]),
-        .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG"]),
+            dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "FeatureMapsKernelsAVX512"]),
+        .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsSupport", "FeatureMapsEngine"]),
+        .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
         /// JPEG/PNG bytes -> ImageDecoder.decode (by content), with a 4-megapixel limit.
         .executableTarget(name: "FuzzImages", dependencies: ["FeatureMapsImages"]),
         /// Bytes -> a temporary .h5 file -> WeightsLoader.load (HDF5, Keras layout, MobileNetV2 checks).
