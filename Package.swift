@@ -8,7 +8,13 @@
 //                       AVX-512 code, called only on CPUs that have it (CCPUFeatures asks the CPU).
 //   FeatureMapsKernelTypes  the contracts both kernel modules share (Epilogue, DepthwiseShape).
 //   FeatureMapsSupport  what every layer shares: one-line message escaping, a monotonic clock.
-//   FeatureMapsWeights  HDF5 wrapper + Keras legacy weights-file reader -> engine weights.
+//   FeatureMapsWeights  HDF5 wrapper + Keras legacy weights-file reader -> engine weights; the
+//                       isolated HDF5 reader also reads a model file's root attributes and Keras 3
+//                       `vars` groups for FeatureMapsModels.
+//   FeatureMapsModels   the user's own Keras model files (.keras zip, full-model .h5) -> a checked,
+//                       neutral description (layers, graph, config as JSON values, weights). Swift
+//                       only: its HDF5 reading goes through FeatureMapsWeights' isolated reader; the
+//                       zip library (ZIPFoundation) is needed by it alone.
 //   FeatureMapsImages   JPEG/PNG decode and PNG encode (C shims), antialiased resize.
 //   FeatureMapsRender   normalisation, viridis, grid layout, bitmap font (pure Swift).
 //   FeatureMaps         the library facade: weights lookup, pipeline, .npy, atomic writes.
@@ -31,12 +37,13 @@ let package = Package(
     products: [
         .library(
             name: "FeatureMaps",
-            targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender",
-                      "FeatureMapsKernelTypes", "FeatureMapsSupport"]),
+            targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsModels", "FeatureMapsImages",
+                      "FeatureMapsRender", "FeatureMapsKernelTypes", "FeatureMapsSupport"]),
         .executable(name: "featuremaps", targets: ["FeatureMapsCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -62,6 +69,10 @@ let package = Package(
             name: "FeatureMapsEngine",
             dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "FeatureMapsKernelsAVX512"]),
         .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsSupport", "FeatureMapsEngine"]),
+        .target(
+            name: "FeatureMapsModels",
+            dependencies: ["FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
         .target(name: "FeatureMapsRender", dependencies: ["FeatureMapsEngine", "FeatureMapsImages"]),
         .target(
@@ -77,6 +88,10 @@ let package = Package(
         // Test support: a local HTTP server (Tests/WeightsServer/weights_server.py) for the download tests.
         .target(name: "WeightsServer", path: "Tests/WeightsServer", exclude: ["weights_server.py"]),
         .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
+        .testTarget(
+            name: "FeatureMapsModelsTests",
+            dependencies: ["FeatureMapsModels", "FeatureMapsWeights", "FeatureMapsEngine",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "FeatureMapsImagesTests", dependencies: ["FeatureMapsImages"]),
         .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages", "FeatureMapsEngine"]),
         .testTarget(name: "FeatureMapsTests", dependencies: ["TestSupport", "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),

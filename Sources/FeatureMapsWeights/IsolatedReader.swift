@@ -32,6 +32,13 @@ public enum IsolatedReader {
     private static let linuxSetPipeSize: Int32 = 1031
 
     public static func read(path: String, deadline: Double = defaultDeadline) throws -> KerasWeights {
+        try read(path: path, deadline: deadline) { manifest, fd in try manifest.resolve(fd: fd, path: path) }
+    }
+
+    /// The child's manifest handed to `finish` with the parent's descriptor of the file (for
+    /// WeightsManifest.resolve or resolveArrays): `read` for weights-only files, KerasStoredFile
+    /// for model files.
+    static func read<T>(path: String, deadline: Double, finish: (WeightsManifest, Int32) throws -> T) throws -> T {
         let file = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // a FIFO must not block the caller
         guard file >= 0 else { throw WeightsError.readerFailed(path: path, reason: lastError()) }
         defer { close(file) }
@@ -78,7 +85,7 @@ public enum IsolatedReader {
         guard (status >> 8) & 0xFF == 0, let outcome = WireFormat.decode(message.bytes, path: path) else {
             throw WeightsError.readerCrashed(path: path, signal: 0)
         }
-        return try outcome.get().resolve(fd: file, path: path)
+        return try finish(outcome.get(), file)
     }
 
     /// The same read in this process, with the same errors, every array read by HDF5.

@@ -25,7 +25,10 @@ public enum KerasWeightsFile {
     /// (HDF5File.float32Location) instead of read when `locating` is true (and the host is
     /// little-endian, and HDF5 reads the file through a POSIX descriptor): the reader child's
     /// answer, resolved by its parent (WeightsManifest). The same limits hold for both kinds.
+    /// A model file (model_config at the root, or Keras 3's variables layout) is read by
+    /// KerasModelFileWalk instead, its arrays keyed by full stored name (`resolve` shortens them).
     static func manifest(_ file: HDF5File, locating: Bool) throws -> WeightsManifest {
+        if let model = try KerasModelFileWalk.manifest(file, locating: locating) { return model }
         let root = try weightsRoot(file)
         let layerNames = try splitAttribute("layer_names", on: root, in: file)
         let identity = locating && 1.littleEndian == 1 ? file.identity() : nil

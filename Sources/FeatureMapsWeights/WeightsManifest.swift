@@ -53,11 +53,16 @@ struct WeightsManifest: Equatable, Sendable {
     var layers: [String: [String: Stored]]
     /// The file the locations refer to; nil when nothing is located.
     var file: FileIdentity?
+    /// For a model file (KerasModelFileWalk): its layout, attributes and array order; `layers` is
+    /// then keyed by group path and full stored array name. nil for a weights-only file.
+    var model: KerasModelStorage?
 
-    init(layerOrder: [String], layers: [String: [String: Stored]] = [:], file: FileIdentity? = nil) {
+    init(layerOrder: [String], layers: [String: [String: Stored]] = [:], file: FileIdentity? = nil,
+         model: KerasModelStorage? = nil) {
         self.layerOrder = layerOrder
         self.layers = layers
         self.file = file
+        self.model = model
     }
 
     /// The weights, reading every located array from `fd`, which must be the file the manifest
@@ -65,8 +70,29 @@ struct WeightsManifest: Equatable, Sendable {
     /// above KerasWeightsFile's limits, or whose bytes lie outside the file, or a file that is not
     /// the one read, or that ends early: `changedWhileReading` (the only way an honest reader
     /// gets there). Without `fd`, a located array is an error too.
+    ///
+    /// This is the weights-only reading (WeightsLoader): a Keras 3 variables file is not in its
+    /// layout (`notKerasLayout`, as before model files were read); a legacy full-model file gives
+    /// its layer_names' layers with short weight names ("kernel"), as it always did.
     func resolve(fd: Int32?, path: String) throws -> KerasWeights {
+        if model?.layout == .variables { throw WeightsError.notKerasLayout(path: path) }
+        let arrays = try resolveArrays(fd: fd, path: path, maxValuesPerArray: KerasWeightsFile.maxValuesPerArray,
+                                       maxValuesPerFile: KerasWeightsFile.maxValuesPerFile)
         var weights = KerasWeights(layerOrder: layerOrder)
+        for layer in layerOrder where weights.layers[layer] == nil {
+            var short: [String: WeightArray] = [:]
+            for (name, array) in arrays[layer] ?? [:] { short[KerasWeights.shortWeightName(name)] = array }
+            weights.layers[layer] = short
+        }
+        return weights
+    }
+
+    /// Every array by layer (group) and stored name, located ones read from `fd` and checked as
+    /// `resolve` says, against the limits given; a located array above `maxValuesPerArray` is
+    /// `tooLarge`.
+    func resolveArrays(fd: Int32?, path: String, maxValuesPerArray: Int, maxValuesPerFile: Int) throws
+        -> [String: [String: WeightArray]] {
+        var weights: [String: [String: WeightArray]] = [:]
         var fileSize = 0
         if let fd {
             var info = stat()
@@ -75,7 +101,7 @@ struct WeightsManifest: Equatable, Sendable {
             if let file, file.device != now.device || file.inode != now.inode { throw WeightsError.changedWhileReading(path: path) }
             fileSize = now.size
         }
-        var budget = KerasWeightsFile.maxValuesPerFile
+        var budget = maxValuesPerFile
         for (layer, arrays) in layers {
             var resolved: [String: WeightArray] = [:]
             for (name, stored) in arrays {
@@ -84,21 +110,25 @@ struct WeightsManifest: Equatable, Sendable {
                     budget -= array.values.count
                     resolved[name] = array
                 case .located(let shape, let offset):
+                    if let count = WireFormat.product(shape), count > maxValuesPerArray {
+                        throw WeightsError.hdf5(path: path, .tooLarge(object: layer + "/" + name, shape: shape.map(String.init),
+                                                                      limit: maxValuesPerArray))
+                    }
                     guard let fd, let count = WireFormat.product(shape), count > 0, shape.count <= 8,
-                          count <= min(KerasWeightsFile.maxValuesPerArray, budget),
+                          count <= min(maxValuesPerArray, budget),
                           offset >= 0, offset <= fileSize - count * 4
                     else { throw WeightsError.changedWhileReading(path: path) }
                     budget -= count
                     resolved[name] = WeightArray(shape: shape, values: try Self.read(count, at: offset, from: fd, path: path))
                 }
             }
-            weights.layers[layer] = resolved
+            weights[layer] = resolved
         }
         return weights
     }
 
     /// `count` float32 values at byte `offset` of `fd`, straight into the array's storage.
-    private static func read(_ count: Int, at offset: Int, from fd: Int32, path: String) throws -> [Float] {
+    static func read(_ count: Int, at offset: Int, from fd: Int32, path: String) throws -> [Float] {
         var failure: WeightsError?
         let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             let base = UnsafeMutableRawPointer(buffer.baseAddress!)
@@ -117,5 +147,5 @@ struct WeightsManifest: Equatable, Sendable {
         return values
     }
 
-    private static func lastError() -> String { String(cString: strerror(errno)) }
+    static func lastError() -> String { String(cString: strerror(errno)) }
 }

@@ -3,12 +3,12 @@ import FeatureMapsEngine
 
 /// The message IsolatedReader's child sends its parent: what it found in the weights file (a
 /// WeightsManifest: values read, or where they lie in the file), or the typed error.
-/// Little-endian, length-prefixed, bounded by "FMW2" ... "END!" so that a child that dies while
+/// Little-endian, length-prefixed, bounded by "FMW3" ... "END!" so that a child that dies while
 /// writing is noticed. `decode` checks every length and every shape against its value count;
 /// anything malformed is nil (the parent then reports the reader as crashed), never a trap.
 /// Located arrays' shapes and ranges are checked when they are read (WeightsManifest.resolve).
 enum WireFormat {
-    static let head = Array("FMW2".utf8), tail = Array("END!".utf8)
+    static let head = Array("FMW3".utf8), tail = Array("END!".utf8)
 
     static func encode(_ outcome: Result<WeightsManifest, WeightsError>) -> [UInt8] {
         var w = Writer()
@@ -66,6 +66,7 @@ enum WireFormat {
                     }
                 }
             }
+            writeModel(manifest.model, into: &w)
         case .failure(.notHDF5):
             w.u64(1)
         case .failure(.notKerasLayout):
@@ -125,6 +126,8 @@ enum WireFormat {
                 }
                 manifest.layers[layer] = arrays
             }
+            guard let model = readModel(&r) else { return nil }
+            manifest.model = model
             outcome = .success(manifest)
         case 1: outcome = .failure(.notHDF5(path: path))
         case 2: outcome = .failure(.notKerasLayout(path: path))
