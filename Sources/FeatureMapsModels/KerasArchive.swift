@@ -7,10 +7,11 @@ import ZIPFoundation
 /// name: config and metadata are read into memory, the weights into a private temporary file.
 ///
 /// Hostile archives: an entry name with a `..` component, an absolute path or a backslash is refused
-/// (for every entry, used or not), as is a name used twice among the three read; each entry has a cap
-/// checked against the size its header declares AND against the bytes it really inflates to (a zip
-/// bomb whose headers lie stops at the cap, having held at most one 64 KB buffer plus what was kept);
-/// the three together are capped too; CRC-32 is checked.
+/// (for every entry, used or not), as is a name used twice among the three read. Each entry has a cap
+/// (and the three together one), checked against the size its central directory declares before
+/// anything is inflated; while inflating, the real bytes may not pass the declared size (nor the cap):
+/// a zip bomb whose headers lie stops there, having held one 64 KB buffer plus what was kept. The
+/// byte count and CRC-32 must then match the header (as unzip checks them).
 struct KerasArchive {
     struct Limits: Sendable {
         var metadata = 1 << 20
@@ -95,11 +96,16 @@ struct KerasArchive {
             throw ModelError.entryTooLarge(file: path, entry: name, limit: limit)
         }
         var count = 0
+        let declared = Int(entry.uncompressedSize), path = self.path
         let checksum: CRC32
         do {
             checksum = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
                 count += chunk.count
                 guard count <= capped else { throw ModelError.entryTooLarge(file: path, entry: name, limit: limit) }
+                guard count <= declared else {
+                    throw ModelError.entryDamaged(file: path, entry: name,
+                                                  reason: "it inflates past the \(declared) bytes its header declares: a zip bomb?")
+                }
                 try consume(chunk)
             }
         } catch let error as ModelError {
