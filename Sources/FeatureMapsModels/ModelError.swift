@@ -80,7 +80,7 @@ extension ModelError: LocalizedError {
         case .entryMissing(let f, let e):
             return "model file '\(f)' has no \(e); it is not a complete .keras archive, save the model again with model.save(\"model.keras\")"
         case .entryTooLarge(let f, let e, let limit):
-            return "model file '\(f)': \(e) inflates to more than \(limit) bytes, the limit; a damaged or hostile archive, save the model again"
+            return "model file '\(f)': \(e) holds more than \(limit) bytes once inflated, the limit; a damaged or hostile archive, save the model again"
         case .entryDamaged(let f, let e, let r):
             return "model file '\(f)': \(e) is damaged (\(r)); get a fresh copy of the file"
         case .temporaryFile(let f, let r):
