@@ -4,11 +4,14 @@
 // fuzzers run exactly the code the CLI runs. Build only with the fuzzer sanitizer:
 //   swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
 //               -Xcc -fsanitize=fuzzer-no-link,address
-// (libFuzzer supplies main(); a plain `swift build` of the two executables cannot link).
+// (libFuzzer supplies main(); a plain `swift build` of the executables cannot link).
 import PackageDescription
 
 let package = Package(
     name: "featuremaps-fuzz",
+    dependencies: [
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial"),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
@@ -28,9 +31,17 @@ let package = Package(
             dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "FeatureMapsKernelsAVX512"]),
         .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsSupport", "FeatureMapsEngine"]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
+        .target(
+            name: "FeatureMapsModels",
+            dependencies: ["FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         /// JPEG/PNG bytes -> ImageDecoder.decode (by content), with a 4-megapixel limit.
         .executableTarget(name: "FuzzImages", dependencies: ["FeatureMapsImages"]),
         /// Bytes -> a temporary .h5 file -> WeightsLoader.load (HDF5, Keras layout, MobileNetV2 checks).
         .executableTarget(name: "FuzzWeights", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine"]),
+        /// Bytes -> a model config -> KerasModelFile.architecture (JSON, graph, layer policy and caps).
+        .executableTarget(name: "FuzzModelConfig", dependencies: ["FeatureMapsModels"]),
+        /// Bytes -> a file -> KerasModelFile.read (zip archive or HDF5, the reader child, the checks).
+        .executableTarget(name: "FuzzModelArchive", dependencies: ["FeatureMapsModels"]),
     ]
 )

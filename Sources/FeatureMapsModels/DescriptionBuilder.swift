@@ -45,16 +45,23 @@ struct DescriptionBuilder {
         self.flattener = flattener
     }
 
-    /// The description, with `stored`'s arrays assigned to layers and checked.
-    mutating func finish(with stored: KerasStoredFile.StoredModel) throws -> KerasModelDescription {
+    /// The description, with `stored`'s arrays assigned to layers and checked; without `stored`,
+    /// the architecture alone (no weights, none checked).
+    mutating func finish(with stored: KerasStoredFile.StoredModel?) throws -> KerasModelDescription {
         let drafts = flattener.drafts
         let assignment = WeightAssignment(file: file, drafts: drafts, names: resolved.qualifiedNames, scopeClasses: flattener.scopeClasses)
-        let assigned = format == .keras ? try assignment.variables(stored) : try assignment.legacy(stored)
+        let assigned: WeightAssignment.Assigned
+        switch (stored, format) {
+        case (nil, _): assigned = ([[KerasStoredFile.StoredArray]](repeating: [], count: drafts.count), [])
+        case (let stored?, .keras): assigned = try assignment.variables(stored)
+        case (let stored?, .h5): assigned = try assignment.legacy(stored)
+        }
         var layers: [KerasLayerDescription] = []
         layers.reserveCapacity(drafts.count)
         for (index, draft) in drafts.enumerated() {
             let layer = ModelError.Layer(resolved.qualifiedNames[index], draft.className)
-            let weights = try WeightChecks.named(assigned.layers[index], draft: draft, layer: layer, format: format, file: file)
+            let weights = stored == nil ? []
+                : try WeightChecks.named(assigned.layers[index], draft: draft, layer: layer, format: format, file: file)
             layers.append(KerasLayerDescription(
                 name: draft.name, path: draft.path, className: draft.className, module: draft.module,
                 registeredName: draft.registeredName, config: draft.config, calls: resolved.calls[index],

@@ -41,6 +41,17 @@ public enum KerasModelFile {
         return contents
     }
 
+    /// The architecture a config describes (config.json's or model_config's JSON), checked as
+    /// `read` checks it, without weights: every layer's `weights` is empty. `file` names the
+    /// source in errors; `kerasVersion` is metadata.json's or the file's keras_version.
+    public static func architecture(configJSON: Data, format: KerasModelDescription.Format, kerasVersion: String,
+                                    file: String) throws -> KerasModelDescription {
+        let entry = format == .keras ? KerasArchive.configName : "model_config"
+        var builder = try DescriptionBuilder(top: try json(configJSON, file: file, entry: entry), format: format,
+                                             version: try parseVersion(kerasVersion, file: file), backend: nil, file: file, entry: entry)
+        return try builder.finish(with: nil)
+    }
+
     static func readArchive(_ path: String, limits: KerasArchive.Limits, isolated: Bool, deadline: Double) throws -> KerasModelDescription {
         var archive = try KerasArchive(path: path, limits: limits)
         let metadata = try json(archive.data(KerasArchive.metadataName, limit: limits.metadata), file: path, entry: KerasArchive.metadataName)
