@@ -125,6 +125,16 @@ final class WeightTests: XCTestCase {
         }
     }
 
+    /// A model file on which libhdf5 crashes (Fuzz/reproducers/model-archive): the reader child's
+    /// crash is one line, and this process goes on.
+    func testALibhdf5CrashOnAModelFileIsAnError() throws {
+        let path = Zoo.packageRoot + "/Fuzz/reproducers/model-archive/model-config-global-heap-memcpy-overlap.h5"
+        XCTAssertThrowsError(try KerasModelFile.read(path: path)) { error in
+            guard case .hdf5(_, nil, .readerCrashed)? = error as? ModelError else { return XCTFail("\(error)") }
+            XCTAssert((error as! ModelError).errorDescription!.contains("the HDF5 library"))
+        }
+    }
+
     /// The same model read in the reader child and in this process.
     func testIsolatedAndInProcessReadingsAgree() throws {
         for file in ["transfer_mobilenetv2.keras", "transfer_mobilenetv2.h5"] {

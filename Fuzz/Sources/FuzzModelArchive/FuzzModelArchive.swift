@@ -17,6 +17,12 @@ let fuzzDirectory: String = {
     return directory
 }()
 
+/// FEATUREMAPS_FUZZ_IN_PROCESS=1 reads HDF5 in this process (KerasModelFile.read(isolated: false)):
+/// a crash then shows whose code it is (libhdf5's or ours).
+let inProcess = getenv("FEATUREMAPS_FUZZ_IN_PROCESS").map { String(cString: $0) == "1" } ?? false
+/// FEATUREMAPS_FUZZ_PRINT=1 prints each input's error (for replays: what did this input become?).
+let printErrors = getenv("FEATUREMAPS_FUZZ_PRINT").map { String(cString: $0) == "1" } ?? false
+
 public func fuzzModelArchive(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let path = fuzzDirectory + "/input.keras"
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
@@ -29,10 +35,11 @@ public func fuzzModelArchive(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
     }
     close(fd)
     do {
-        _ = try KerasModelFile.read(path: path, readerDeadline: 5)
+        _ = try KerasModelFile.read(path: path, isolated: !inProcess, readerDeadline: 5)
     } catch let error as ModelError {
         let message = error.errorDescription ?? ""
         precondition(!message.isEmpty && !message.contains("\n"), "multi-line or empty error: \(message)")
+        if printErrors { FileHandle.standardError.write(Data("model-archive: \(message)\n".utf8)) }
     } catch {
         preconditionFailure("untyped error \(error)")
     }
