@@ -77,6 +77,7 @@ enum KerasModelFileWalk {
         let identity = locating && 1.littleEndian == 1 ? file.identity() : nil
         var reading = Reading(file: file, identity: identity)
         var storage = KerasModelStorage(layout: layout, attributes: attributes, groups: [])
+        var layerOrder: [String] = []
         if layout == .legacyModel {
             guard let root = legacyRoot else { throw HDF5Error.notFound(object: "model_weights (layer_names)") }
             for name in ["keras_version", "backend"] where root != "/" {
@@ -86,6 +87,7 @@ enum KerasModelFileWalk {
             }
             var layers = try KerasWeightsFile.splitAttribute("layer_names", on: root, in: file)
             guard layers.count <= maxGroups else { throw HDF5Error.tooLarge(object: root + "@layer_names", shape: [String(layers.count)], limit: maxGroups) }
+            layerOrder = layers  // what the weights-only reading (WeightsManifest.resolve) lists, as before
             if !layers.contains("top_level_model_weights"), file.exists(join(root, "top_level_model_weights")) {
                 layers.append("top_level_model_weights")
             }
@@ -100,7 +102,7 @@ enum KerasModelFileWalk {
                 try walk(top, depth: 0, into: &storage, reading: &reading)
             }
         }
-        var manifest = WeightsManifest(layerOrder: storage.groups.map(\.path), file: identity)
+        var manifest = WeightsManifest(layerOrder: layout == .legacyModel ? layerOrder : storage.groups.map(\.path), file: identity)
         manifest.layers = reading.arrays
         manifest.model = storage
         return manifest

@@ -88,8 +88,8 @@ struct WeightsManifest: Equatable, Sendable {
     }
 
     /// Every array by layer (group) and stored name, located ones read from `fd` and checked as
-    /// `resolve` says, against the limits given; a located array above `maxValuesPerArray` is
-    /// `tooLarge`.
+    /// `resolve` says, against the limits given; for a model file, a located array above
+    /// `maxValuesPerArray` is `tooLarge`.
     func resolveArrays(fd: Int32?, path: String, maxValuesPerArray: Int, maxValuesPerFile: Int) throws
         -> [String: [String: WeightArray]] {
         var weights: [String: [String: WeightArray]] = [:]
@@ -110,7 +110,9 @@ struct WeightsManifest: Equatable, Sendable {
                     budget -= array.values.count
                     resolved[name] = array
                 case .located(let shape, let offset):
-                    if let count = WireFormat.product(shape), count > maxValuesPerArray {
+                    // A model file's child reads within larger limits (KerasModelFileWalk): above these,
+                    // its array is too large here, not a sign of a changed file.
+                    if model != nil, let count = WireFormat.product(shape), count > maxValuesPerArray {
                         throw WeightsError.hdf5(path: path, .tooLarge(object: layer + "/" + name, shape: shape.map(String.init),
                                                                       limit: maxValuesPerArray))
                     }

@@ -41,5 +41,8 @@ final class KerasModelStorageTests: XCTestCase {
         // The same model through the weights-only reader: as before, short names.
         let weights = try IsolatedReader.read(path: directory + "/classroom_cnn.h5")
         XCTAssertEqual(weights["conv2d", "kernel"], conv.arrays[0].array)
+        // Keras 3's top_level_model_weights group is the model's, not in layer_names: not listed there.
+        XCTAssert(model.groups.contains { $0.path == "top_level_model_weights" })
+        XCTAssertEqual(weights.layerOrder, model.groups.map(\.path).filter { $0 != "top_level_model_weights" })
     }
 }
