@@ -71,7 +71,11 @@ public enum KerasModelFile {
         copy.close()
         let stored: KerasStoredFile
         do {
-            stored = try KerasStoredFile.read(path: copy.path, isolated: isolated, deadline: deadline)
+            stored = try KerasStoredFile.read(path: copy.path, isolated: isolated, deadline: deadline) { layout, _ in
+                guard layout == .variables else {
+                    throw ModelError.hdf5(file: path, entry: KerasArchive.weightsName, .notKerasLayout(path: copy.path))
+                }
+            }
         } catch WeightsError.notKerasLayout {
             // An HDF5 file without any vars group: a model without variables (newer Keras writes
             // vars groups only for layers that have some).
@@ -86,25 +90,29 @@ public enum KerasModelFile {
     }
 
     static func readHDF5(_ path: String, isolated: Bool, deadline: Double) throws -> Contents {
+        // The config is parsed and checked (graph, policy, caps) before the weights are read.
+        var builder: DescriptionBuilder?
         let stored: KerasStoredFile
         do {
-            stored = try KerasStoredFile.read(path: path, isolated: isolated, deadline: deadline)
+            stored = try KerasStoredFile.read(path: path, isolated: isolated, deadline: deadline) { layout, attributes in
+                guard layout == .legacyModel, let text = attributes["model_config"] else {
+                    throw ModelError.weightsWithoutArchitecture(file: path)
+                }
+                let version = attributes["keras_version"] ?? attributes["model_weights/keras_version"] ?? "1 (no keras_version attribute)"
+                builder = try DescriptionBuilder(top: try json(Data(text.utf8), file: path, entry: "model_config"), format: .h5,
+                                                 version: try parseVersion(version, file: path),
+                                                 backend: attributes["backend"] ?? attributes["model_weights/backend"],
+                                                 file: path, entry: "model_config")
+            }
         } catch let error as WeightsError {
             throw ModelError.hdf5(file: path, entry: nil, error)
         }
-        guard case .model(let model) = stored else {
-            if case .weightsOnly(let weights) = stored { return .weightsOnly(weights) }
-            fatalError("unreachable")
+        switch stored {
+        case .weightsOnly(let weights): return .weightsOnly(weights)
+        case .model(let model):
+            guard var builder else { throw ModelError.weightsWithoutArchitecture(file: path) }
+            return .model(try builder.finish(with: model))
         }
-        guard model.layout == .legacyModel, let text = model.attributes["model_config"] else {
-            throw ModelError.weightsWithoutArchitecture(file: path)
-        }
-        let version = model.attributes["keras_version"] ?? model.attributes["model_weights/keras_version"] ?? "1 (no keras_version attribute)"
-        let config = try json(Data(text.utf8), file: path, entry: "model_config")
-        var builder = try DescriptionBuilder(top: config, format: .h5, version: try parseVersion(version, file: path),
-                                             backend: model.attributes["backend"] ?? model.attributes["model_weights/backend"],
-                                             file: path, entry: "model_config")
-        return .model(try builder.finish(with: model))
     }
 
     static func json(_ data: Data, file: String, entry: String) throws -> KerasJSON {

@@ -61,21 +61,25 @@ public enum KerasStoredFile: Sendable {
         }
     }
 
-    /// Reads `path` in the reader child (or, with `isolated` false, in this process).
-    public static func read(path: String, isolated: Bool = true,
-                            deadline: Double = IsolatedReader.defaultDeadline) throws -> KerasStoredFile {
+    /// Reads `path` in the reader child (or, with `isolated` false, in this process). For a model
+    /// file, `inspect` sees its layout and attributes (model_config) before the arrays the child
+    /// located are read from the file: a config refused there costs no weight reading.
+    public static func read(path: String, isolated: Bool = true, deadline: Double = IsolatedReader.defaultDeadline,
+                            inspect: (StoredModel.Layout, [String: String]) throws -> Void = { _, _ in }) throws -> KerasStoredFile {
         if isolated {
             return try IsolatedReader.read(path: path, deadline: deadline) { manifest, fd in
-                try contents(of: manifest, fd: fd, path: path)
+                try contents(of: manifest, fd: fd, path: path, inspect: inspect)
             }
         }
-        return try contents(of: IsolatedReader.manifest(path: path, locating: false), fd: nil, path: path)
+        return try contents(of: IsolatedReader.manifest(path: path, locating: false), fd: nil, path: path, inspect: inspect)
     }
 
     /// The model's arrays read (located ones from `fd`) and put in the file's order, within the
     /// model file's limits (KerasModelFileWalk).
-    static func contents(of manifest: WeightsManifest, fd: Int32?, path: String) throws -> KerasStoredFile {
+    static func contents(of manifest: WeightsManifest, fd: Int32?, path: String,
+                         inspect: (StoredModel.Layout, [String: String]) throws -> Void) throws -> KerasStoredFile {
         guard let model = manifest.model else { return .weightsOnly(try manifest.resolve(fd: fd, path: path)) }
+        try inspect(model.layout == .legacyModel ? .legacyModel : .variables, model.attributes)
         let arrays = try manifest.resolveArrays(fd: fd, path: path, maxValuesPerArray: KerasModelFileWalk.maxValuesPerArray,
                                                 maxValuesPerFile: KerasModelFileWalk.maxValuesPerFile)
         let groups = try model.groups.map { group in

@@ -125,13 +125,20 @@ final class WeightTests: XCTestCase {
         }
     }
 
-    /// A model file on which libhdf5 crashes (Fuzz/reproducers/model-archive): the reader child's
-    /// crash is one line, and this process goes on.
+    /// A model file on which libhdf5 copies overlapping memory (Fuzz/reproducers/model-archive):
+    /// depending on the heap's layout the reader child crashes or libhdf5 reports the failed read;
+    /// either way one line, and this process goes on.
     func testALibhdf5CrashOnAModelFileIsAnError() throws {
         let path = Zoo.packageRoot + "/Fuzz/reproducers/model-archive/model-config-global-heap-memcpy-overlap.h5"
-        XCTAssertThrowsError(try KerasModelFile.read(path: path)) { error in
-            guard case .hdf5(_, nil, .readerCrashed)? = error as? ModelError else { return XCTFail("\(error)") }
-            XCTAssert((error as! ModelError).errorDescription!.contains("the HDF5 library"))
+        for _ in 0..<5 {
+            XCTAssertThrowsError(try KerasModelFile.read(path: path)) { error in
+                guard case .hdf5(_, nil, let reason)? = error as? ModelError else { return XCTFail("\(error)") }
+                switch reason {
+                case .readerCrashed, .hdf5: break
+                default: XCTFail("\(reason)")
+                }
+                XCTAssertFalse((error as! ModelError).errorDescription!.contains("\n"))
+            }
         }
     }
 
