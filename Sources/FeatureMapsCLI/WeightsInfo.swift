@@ -22,7 +22,7 @@ struct WeightsInfo: ParsableCommand {
             let size = try Self.size(of: path)
             Report.output(Self.row("file", path))
             Report.output(Self.row("size", "\(size) bytes (\(String(format: "%.1f", Double(size) / 1e6)) MB)"))
-            Report.output(Self.row("sha256", try SHA256.hex(fileAt: path)))
+            Report.output(Self.row("sha256", try Digest.hex(fileAt: path)))
             let loaded = try WeightsLoader.load(path: path)
             let a = loaded.model.architecture
             let named = WeightsVariant.parse(fileName: (path as NSString).lastPathComponent)

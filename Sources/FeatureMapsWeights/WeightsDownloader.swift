@@ -72,7 +72,7 @@ public enum WeightsDownloader {
         }
         progress?(.transferred(bytes: bytes, elapsed: elapsed()))
 
-        let sha256 = SHA256.hexString(hasher.finalize())
+        let sha256 = hasher.finalize()
         if let expected = settings.expectedHash(for: variant), expected != sha256 {
             throw WeightsError.checksumMismatch(url: url, expected: expected, found: sha256, directory: directory)
         }
@@ -105,8 +105,8 @@ public enum WeightsDownloader {
 
     /// The running hash, fed from the transfer's queue and read after it finished.
     private final class HashBox: Sendable {
-        private let sha = Mutex(SHA256())
+        private let sha = Mutex(Digest.Running())
         func update(_ data: Data) { sha.withLock { $0.update(data) } }
-        func finalize() -> [UInt8] { sha.withLock { $0.finalize() } }
+        func finalize() -> String { sha.withLock { $0.hex() } }
     }
 }

@@ -101,7 +101,7 @@ final class MutationTests: XCTestCase {
         var tally = [String: Int]()
         for i in 0..<Self.counts.weights {
             let mutant = Mutator.mutate(weights, with: &random, hot: hot)
-            FileManager.default.createFile(atPath: path, contents: Data(mutant))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(mutant))
             do {
                 let loaded = try WeightsLoader.load(path: path)
                 XCTAssertLessThanOrEqual(loaded.storedParameters, KerasWeightsFile.maxValuesPerFile)
