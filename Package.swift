@@ -4,9 +4,9 @@
 // The dependency list is the architecture:
 //   FeatureMapsEngine   tensors, kernels, the MobileNetV2 graph, labels. Opens no files, prints nothing.
 //   FeatureMapsKernels  the engine's SIMD kernels (register GEMM, depthwise, epilogues), 8 lanes;
-//                       FeatureMapsKernelsAVX512 is the same source (symlinks) with 16 lanes and
-//                       AVX-512 code, called only on CPUs that have it (CCPUFeatures asks the CPU).
-//   FeatureMapsKernelTypes  the contracts both kernel modules share (Epilogue, DepthwiseShape).
+//                       CKernelsAVX512 is their 16-lane twin in C (AVX-512 by target attributes in
+//                       the source, no flags), called only on CPUs that have it (CCPUFeatures asks).
+//   FeatureMapsKernelTypes  the contracts the kernels share (Epilogue, DepthwiseShape).
 //   FeatureMapsSupport  what every layer shares: one-line message escaping, a monotonic clock.
 //   FeatureMapsWeights  HDF5 wrapper + Keras legacy weights-file reader -> engine weights.
 //   FeatureMapsImages   JPEG/PNG decode and PNG encode (C shims), antialiased resize.
@@ -14,17 +14,6 @@
 //   FeatureMaps         the library facade: weights lookup, pipeline, .npy, atomic writes.
 //   FeatureMapsCLI      the CLI (product and binary `featuremaps`): options -> library calls, no math.
 import PackageDescription
-
-// The AVX-512 kernel module's code generation: AVX-512 F/BW/DQ/VL (with AVX2 and FMA) on top of the
-// build's target CPU, for this module alone. x86-64 only; elsewhere it builds as plain 16-lane
-// vectors and the engine never selects it (CCPUFeatures reports no AVX-512).
-#if arch(x86_64)
-let avx512Flags: [SwiftSetting] = [.unsafeFlags([
-    "-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mavx512f", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512vl",
-])]
-#else
-let avx512Flags: [SwiftSetting] = []
-#endif
 
 let package = Package(
     name: "featuremaps",
@@ -56,12 +45,13 @@ let package = Package(
         .target(name: "FeatureMapsSupport"),
         .target(name: "FeatureMapsKernelTypes"),
         .target(name: "FeatureMapsKernels", dependencies: ["FeatureMapsKernelTypes"]),
-        .target(
-            name: "FeatureMapsKernelsAVX512", dependencies: ["FeatureMapsKernelTypes"],
-            swiftSettings: [.define("FEATUREMAPS_AVX512")] + avx512Flags),
+        // AVX-512 code by `#pragma clang attribute push(target(...))` in its files (no compiler flags:
+        // SwiftPM refuses a versioned dependency on a package with unsafeFlags). On other
+        // architectures its entry points trap, and the engine never calls them.
+        .target(name: "CKernelsAVX512"),
         .target(
             name: "FeatureMapsEngine",
-            dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "FeatureMapsKernelsAVX512"]),
+            dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "CKernelsAVX512"]),
         .target(
             name: "FeatureMapsWeights",
             dependencies: ["CHDF5", "FeatureMapsSupport", "FeatureMapsEngine", .product(name: "Crypto", package: "swift-crypto")]),

@@ -5,7 +5,8 @@ import FeatureMapsKernelTypes
 // indexing and Keras's paddings). Register tiles of 2 rows x 4 columns x one vector of channels, a
 // stride-2 variant, border pixels outside the tiled loop. Every output is the same sequence of fused
 // multiply-adds, taps in (ky, kx) order from 0, on every path (tiles, borders, channel tails) and at
-// every vector width: tiling, threads and the module change no bit. Twin: ReferenceKernels.depthwiseConv3x3.
+// every vector width: tiling, threads and the width (8 lanes here, 16 in CKernelsAVX512/depthwise.c)
+// change no bit. Twin: ReferenceKernels.depthwiseConv3x3.
 
 enum DepthwiseTiles {
     static func rows(

@@ -99,7 +99,7 @@ enum Hostile {
     /// Writes `bytes` to `dir/name` and returns the path.
     static func write(_ bytes: [UInt8], _ name: String, in dir: String) -> String {
         let path = dir + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 
