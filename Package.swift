@@ -7,7 +7,16 @@
 //                       FeatureMapsKernelsAVX512 is the same source (symlinks) with 16 lanes and
 //                       AVX-512 code, called only on CPUs that have it (CCPUFeatures asks the CPU).
 //   FeatureMapsKernelTypes  the contracts both kernel modules share (Epilogue, DepthwiseShape).
-//   FeatureMapsWeights  HDF5 wrapper + Keras legacy weights-file reader -> engine weights.
+//   FeatureMapsHDF5     HDF5 wrapper, Keras legacy weights layout -> a manifest, the reader's wire
+//                       format. No Foundation, no engine: all that featuremaps-hdf5-reader links.
+//   FeatureMapsHDF5Reader  the executable featuremaps-hdf5-reader: reads one weights file with
+//                       libhdf5 in a process of its own (a crash or endless loop there ends it, not
+//                       the caller). FeatureMapsWeights depends on it so that SwiftPM builds it
+//                       beside every program that uses the library.
+//   FeatureMapsWeights  starts the reader (posix_spawn), checks and reads its answer -> engine
+//                       weights; weights lookup and download.
+//   FeatureMapsProcessTuning  malloc settings for the command and the reader (process-wide; in no
+//                       product, never called by a library module).
 //   FeatureMapsImages   JPEG/PNG decode and PNG encode (C shims), antialiased resize.
 //   FeatureMapsRender   normalisation, viridis, grid layout, bitmap font (pure Swift).
 //   FeatureMaps         the library facade: weights lookup, pipeline, .npy, atomic writes.
@@ -30,9 +39,10 @@ let package = Package(
     products: [
         .library(
             name: "FeatureMaps",
-            targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender",
-                      "FeatureMapsKernelTypes"]),
+            targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsHDF5", "FeatureMapsImages",
+                      "FeatureMapsRender", "FeatureMapsKernelTypes"]),
         .executable(name: "featuremaps", targets: ["FeatureMapsCLI"]),
+        .executable(name: "featuremaps-hdf5-reader", targets: ["FeatureMapsHDF5Reader"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +57,9 @@ let package = Package(
         .systemLibrary(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
+        // <malloc.h>'s mallopt and M_* parameters; posix_spawn/pipe2 declarations hidden without _GNU_SOURCE.
+        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CSpawn"),
         .target(
             name: "CJPEG",
             linkerSettings: [.linkedLibrary("jpeg")]),
@@ -59,7 +72,10 @@ let package = Package(
         .target(
             name: "FeatureMapsEngine",
             dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsKernelTypes", "FeatureMapsKernels", "FeatureMapsKernelsAVX512"]),
-        .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsEngine"]),
+        .target(name: "FeatureMapsHDF5", dependencies: ["CHDF5"]),
+        .target(name: "FeatureMapsProcessTuning", dependencies: ["CMalloc"]),
+        .executableTarget(name: "FeatureMapsHDF5Reader", dependencies: ["FeatureMapsHDF5", "FeatureMapsProcessTuning"]),
+        .target(name: "FeatureMapsWeights", dependencies: ["FeatureMapsHDF5", "FeatureMapsHDF5Reader", "CSpawn", "FeatureMapsEngine"]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG"]),
         .target(name: "FeatureMapsRender", dependencies: ["FeatureMapsEngine", "FeatureMapsImages"]),
         .target(
@@ -67,11 +83,12 @@ let package = Package(
             dependencies: ["FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
         .executableTarget(
             name: "FeatureMapsCLI",
-            dependencies: ["FeatureMaps", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["FeatureMaps", "FeatureMapsProcessTuning", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "FeatureMapsEngineTests", dependencies: ["FeatureMapsEngine", "FeatureMapsKernelTypes"]),
         // Test support: a local HTTP server (Tests/WeightsServer/weights_server.py) for the download tests.
         .target(name: "WeightsServer", path: "Tests/WeightsServer", exclude: ["weights_server.py"]),
         .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
+        .testTarget(name: "FeatureMapsProcessTuningTests", dependencies: ["FeatureMapsProcessTuning"]),
         .testTarget(name: "FeatureMapsImagesTests", dependencies: ["FeatureMapsImages"]),
         .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages", "FeatureMapsEngine"]),
         .testTarget(name: "FeatureMapsTests", dependencies: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
