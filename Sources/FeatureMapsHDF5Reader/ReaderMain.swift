@@ -16,8 +16,9 @@ import Musl
 enum ReaderMain {
     static func main() {
         guard let (path, cpuSeconds) = ReaderInvocation.parse(Array(CommandLine.arguments.dropFirst())) else {
-            fputs("usage: \(ReaderInvocation.executableName) --cpu-seconds N FILE (started by featuremaps; "
-                  + "writes a binary message to stdout)\n", stderr)
+            let usage = "usage: \(ReaderInvocation.executableName) --cpu-seconds N FILE (started by featuremaps; "
+                + "writes a binary message to stdout)\n"
+            _ = usage.withCString { write(STDERR_FILENO, $0, strlen($0)) }
             exit(ReaderInvocation.usageStatus)
         }
         confine(cpuSeconds: cpuSeconds)
