@@ -85,8 +85,9 @@ extension WeightsError: LocalizedError {
             return "weights file '\(p)' could not be read (\(reason)); check free memory and process limits, then try again"
         case .readerNotFound(let searched):
             return "the weights reader program \(ReaderExecutable.name) was not found (looked for \(searched.joined(separator: ", "))); "
-                + "build it with 'swift build --product \(ReaderExecutable.name)' (with the same -c as this program, "
-                + "which then finds it beside itself), or set \(ReaderExecutable.variable) to its absolute path"
+                + "build it with 'swift build --product \(ReaderExecutable.name)' (with -c release it lands in .build/release "
+                + "beside featuremaps, as Scripts/build-release does) and keep it beside this program, "
+                + "or set \(ReaderExecutable.variable) to its absolute path"
         case .readerNotStartable(let executable, let reason):
             return "the weights reader program '\(executable)' could not be run: \(reason); rebuild it with "
                 + "'swift build --product \(ReaderExecutable.name)', or point \(ReaderExecutable.variable) at this build's reader"
