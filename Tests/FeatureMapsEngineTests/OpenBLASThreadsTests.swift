@@ -13,8 +13,8 @@ final class OpenBLASThreadsTests: XCTestCase {
     /// the engine's thread count, however that one thread was reached (workers stopped, or
     /// restarted by asking for two again and back). With OpenBLAS at two threads they are again
     /// independent of the engine's thread count, but not the bits of one thread: OpenBLAS 0.3.21
-    /// splits some products' sums between its threads (its Haswell sgemm kernels, and sgemv with
-    /// either kernel family; measured at 128 x 128: 142 of 158 outputs differ with 8 lanes, at most
+    /// rounds some products differently when it splits them between threads (sgemm with its
+    /// Haswell kernels, sgemv with its Haswell and Cooperlake ones; measured at 128 x 128: 142 of 158 outputs differ with 8 lanes, at most
     /// 1.6e-5 of the output's largest |value|; with 16 lanes the dense layer and the two gradients,
     /// at most 6.5e-7). Tolerance for that comparison:
     /// 1e-4 x max |value|, the Keras agreement tolerance (README, "Correctness").

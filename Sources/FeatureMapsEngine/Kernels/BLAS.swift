@@ -11,11 +11,12 @@ import Foundation
 /// call between them. The engine runs its own thread pool, so in a program that only runs the
 /// engine those workers add nothing: each idle one polls with `sched_yield` for about 0.1 s before
 /// it sleeps, a core taken from a short command (measured: up to 12 % of a 40-image `classify`),
-/// and with the engine's threads each OpenBLAS call would start more.
+/// and while the engine's threads call OpenBLAS its workers compete with them for the same cores.
 ///
-/// The engine's results depend on this setting in their last bits: OpenBLAS 0.3.21 splits some
-/// products' sums between its threads (its Haswell sgemm kernels, and sgemv with any kernels),
-/// so a forward pass at one OpenBLAS thread and at several differ by up to ~1e-5 of a layer's
+/// The engine's results depend on this setting in their last bits: OpenBLAS 0.3.21 rounds some
+/// products differently when it splits them between threads (measured: sgemm with its Haswell
+/// kernels, not with its Cooperlake ones; sgemv with both), so a forward pass at one OpenBLAS
+/// thread and at several differ by up to ~1e-5 of a layer's
 /// largest value (OpenBLASThreadsTests). For a given OpenBLAS thread count they are the same
 /// bits whatever the engine's own thread count. `useOne()` therefore also makes a program's
 /// results those of the `featuremaps` command, and independent of the machine's core count
