@@ -8,7 +8,16 @@
 //                       the source, no flags), called only on CPUs that have it (CCPUFeatures asks).
 //   FeatureMapsKernelTypes  the contracts the kernels share (Epilogue, DepthwiseShape).
 //   FeatureMapsSupport  what every layer shares: one-line message escaping, a monotonic clock.
-//   FeatureMapsWeights  HDF5 wrapper + Keras legacy weights-file reader -> engine weights.
+//   FeatureMapsHDF5     HDF5 wrapper, Keras legacy weights layout -> a manifest, the reader's wire
+//                       format. No Foundation, no engine: all that featuremaps-hdf5-reader links.
+//   FeatureMapsHDF5Reader  the executable featuremaps-hdf5-reader: reads one weights file with
+//                       libhdf5 in a process of its own (a crash or endless loop there ends it, not
+//                       the caller). FeatureMapsWeights depends on it so that SwiftPM builds it
+//                       beside every program that uses the library.
+//   FeatureMapsWeights  starts the reader (posix_spawn), checks and reads its answer -> engine
+//                       weights; weights lookup and download.
+//   FeatureMapsProcessTuning  malloc settings for the command and the reader (process-wide; in no
+//                       product, never called by a library module).
 //   FeatureMapsImages   JPEG/PNG decode and PNG encode (C shims), antialiased resize.
 //   FeatureMapsRender   normalisation, viridis, grid layout, bitmap font (pure Swift).
 //   FeatureMaps         the library facade: weights lookup, pipeline, .npy, atomic writes.
@@ -20,9 +29,10 @@ let package = Package(
     products: [
         .library(
             name: "FeatureMaps",
-            targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender",
-                      "FeatureMapsKernelTypes", "FeatureMapsSupport"]),
+            targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsHDF5", "FeatureMapsImages",
+                      "FeatureMapsRender", "FeatureMapsKernelTypes", "FeatureMapsSupport"]),
         .executable(name: "featuremaps", targets: ["FeatureMapsCLI"]),
+        .executable(name: "featuremaps-hdf5-reader", targets: ["FeatureMapsHDF5Reader"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +48,9 @@ let package = Package(
         .systemLibrary(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
+        // <malloc.h>'s mallopt and M_* parameters; posix_spawn/pipe2 declarations hidden without _GNU_SOURCE.
+        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CSpawn"),
         .target(
             name: "CJPEG",
             linkerSettings: [.linkedLibrary("jpeg")]),
@@ -52,9 +65,13 @@ let package = Package(
         .target(
             name: "FeatureMapsEngine",
             dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "CKernelsAVX512"]),
+        .target(name: "FeatureMapsHDF5", dependencies: ["CHDF5"]),
+        .target(name: "FeatureMapsProcessTuning", dependencies: ["CMalloc"]),
+        .executableTarget(name: "FeatureMapsHDF5Reader", dependencies: ["FeatureMapsHDF5", "FeatureMapsProcessTuning"]),
         .target(
             name: "FeatureMapsWeights",
-            dependencies: ["CHDF5", "FeatureMapsSupport", "FeatureMapsEngine", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["FeatureMapsHDF5", "FeatureMapsHDF5Reader", "CSpawn", "FeatureMapsSupport", "FeatureMapsEngine",
+                           .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
         .target(name: "FeatureMapsRender", dependencies: ["FeatureMapsEngine", "FeatureMapsImages"]),
         .target(
@@ -62,7 +79,8 @@ let package = Package(
             dependencies: ["FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
         .executableTarget(
             name: "FeatureMapsCLI",
-            dependencies: ["FeatureMaps", "FeatureMapsSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["FeatureMaps", "FeatureMapsSupport", "FeatureMapsProcessTuning",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Test support: deterministic random numbers for the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "FeatureMapsSupportTests", dependencies: ["FeatureMapsSupport"]),
@@ -70,6 +88,7 @@ let package = Package(
         // Test support: a local HTTP server (Tests/WeightsServer/weights_server.py) for the download tests.
         .target(name: "WeightsServer", path: "Tests/WeightsServer", exclude: ["weights_server.py"]),
         .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
+        .testTarget(name: "FeatureMapsProcessTuningTests", dependencies: ["FeatureMapsProcessTuning"]),
         .testTarget(name: "FeatureMapsImagesTests", dependencies: ["FeatureMapsImages"]),
         .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages", "FeatureMapsEngine"]),
         .testTarget(name: "FeatureMapsTests", dependencies: ["TestSupport", "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),

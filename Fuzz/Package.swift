@@ -9,10 +9,15 @@ import PackageDescription
 
 let package = Package(
     name: "featuremaps-fuzz",
+    products: [
+        .executable(name: "featuremaps-hdf5-reader", targets: ["FeatureMapsHDF5Reader"]),
+    ],
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial"),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng"),
+        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CSpawn"),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "CCPUFeatures"),
         .target(name: "FeatureMapsSupport"),
@@ -22,7 +27,15 @@ let package = Package(
         .target(
             name: "FeatureMapsEngine",
             dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "CKernelsAVX512"]),
-        .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsSupport", "FeatureMapsEngine"]),
+        .target(name: "FeatureMapsHDF5", dependencies: ["CHDF5"]),
+        .target(name: "FeatureMapsProcessTuning", dependencies: ["CMalloc"]),
+        /// The weights reader FuzzWeights starts for every input (found beside it in .build/release),
+        /// built with the same sanitizers.
+        .executableTarget(name: "FeatureMapsHDF5Reader", dependencies: ["FeatureMapsHDF5", "FeatureMapsProcessTuning"]),
+        .target(
+            name: "FeatureMapsWeights",
+            dependencies: ["FeatureMapsHDF5", "FeatureMapsHDF5Reader", "CSpawn", "FeatureMapsSupport", "FeatureMapsEngine",
+                           .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
         /// JPEG/PNG bytes -> ImageDecoder.decode (by content), with a 4-megapixel limit.
         .executableTarget(name: "FuzzImages", dependencies: ["FeatureMapsImages"]),

@@ -66,7 +66,7 @@ public struct BenchmarkReport: Sendable {
     public let simd: SIMDWidth
     /// Time to read and check the weights file (`Benchmark.weightsLoad`), when measured.
     public var weightsLoad: TimingSummary?
-    /// The same read in this process, without the reader child, when measured.
+    /// The same read in this process, without the reader process, when measured.
     public var weightsLoadInProcess: TimingSummary?
 
     public var multiplyAdds: Int { stages.reduce(0) { $0 + $1.multiplyAdds } }
@@ -121,7 +121,7 @@ public enum Benchmark {
 
 extension Benchmark {
     /// Reads and checks the weights file at `path` `runs` times (`WeightsLoader.load`), timing each.
-    /// `isolated`: through the reader child (what every command does); false: HDF5 in this process,
+    /// `isolated`: through the reader process (what every command does); false: HDF5 in this process,
     /// to show what the isolation costs.
     public static func weightsLoad(path: String, runs: Int, isolated: Bool = true) throws -> TimingSummary {
         var samples: [Double] = []

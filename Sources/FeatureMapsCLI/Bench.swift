@@ -83,7 +83,7 @@ enum BenchOutput {
         lines.append(String(format: "%.1f GFLOP/s at the median, %.1f images/s, peak memory %.1f MB",
                             r.gflopsAtMedian, r.imagesPerSecond, Double(r.peakResidentBytes) / 1e6))
         if let load = r.weightsLoad {
-            var line = String(format: "weights load: median %.1f ms, min %.1f ms (5 loads, reader child)", load.median, load.minimum)
+            var line = String(format: "weights load: median %.1f ms, min %.1f ms (5 loads, reader process)", load.median, load.minimum)
             if let own = r.weightsLoadInProcess {
                 line += String(format: "; in this process: median %.1f ms, min %.1f ms", own.median, own.minimum)
             }

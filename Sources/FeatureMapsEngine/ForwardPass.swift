@@ -17,7 +17,6 @@ public final class ForwardPass {
     public init(model: MobileNetV2, threads: Int = 1, simd: SIMDWidth = .best) {
         require(threads >= 1, "a forward pass needs at least one thread")
         require(simd.isSupported, "this CPU does not run the \(simd) kernels")
-        _ = BLAS.configured
         self.model = model
         self.simd = simd
         pool = ThreadPool(threads: threads)
@@ -26,10 +25,7 @@ public final class ForwardPass {
     public var threads: Int { pool.threads }
 
     /// The kernel family OpenBLAS runs for the engine's GEMMs ("Haswell", "SkylakeX", ...).
-    public static var blasKernels: String {
-        _ = BLAS.configured
-        return BLAS.coreName
-    }
+    public static var blasKernels: String { BLAS.coreName }
 
     func workspace(height: Int, width: Int) -> Workspace {
         if let w = workspace, w.height == height, w.width == width { return w }

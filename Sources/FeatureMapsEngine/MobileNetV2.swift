@@ -24,7 +24,6 @@ public struct MobileNetV2: Sendable {
 
     /// Checks `weights` (every layer, every shape, every value finite) and prepares them.
     public init(weights: KerasWeights) throws {
-        _ = BLAS.configured  // as early as the engine is used (see BLAS.configure)
         func array(_ layer: String, _ weight: String) throws -> WeightArray {
             guard let l = weights.layers[layer] else {
                 throw EngineError.missingLayer(layer, found: weights.layerOrder)

@@ -11,7 +11,7 @@ public struct LoadedWeights: Sendable {
 
 public enum WeightsLoader {
     /// Opens, reads and checks a Keras MobileNetV2 weights file. Every failure names the file.
-    /// The HDF5 reading happens in a child process (IsolatedReader) unless `isolated` is false,
+    /// The HDF5 reading happens in the reader process (IsolatedReader) unless `isolated` is false,
     /// so that a libhdf5 crash on a malformed file is an error, not the end of the caller, and a
     /// libhdf5 endless loop ends after `readerDeadline` seconds.
     public static func load(path: String, isolated: Bool = true,

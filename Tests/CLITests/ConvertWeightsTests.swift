@@ -58,7 +58,7 @@ final class ConvertWeightsTests: XCTestCase {
             let names = try referenceFile.stringArrayAttribute("weight_names", on: layer)
             XCTAssertEqual(try file.stringArrayAttribute("weight_names", on: layer), names, layer)
             for name in names {
-                let short = KerasWeights.shortWeightName(name)
+                let short = KerasWeightsFile.shortWeightName(name)
                 guard let want = expected[layer, short], let have = weights[layer, short] else {
                     XCTFail("\(layer)/\(name) is missing from the converted file")
                     continue

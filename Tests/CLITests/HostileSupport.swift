@@ -16,7 +16,7 @@ enum Hostile {
 
     /// Runs `featuremaps args` like CLI.run, but ends it (and fails the test) after `deadline`
     /// seconds; `memoryKB` runs it under `ulimit -v`, `fileSizeBlocks` under `ulimit -f`; `asNobody` runs it as user nobody (setpriv)
-    /// from a copy of the binary in `nobodyDirectory`, because the tests run as root, who can read
+    /// from a copy of the binary (and of the weights reader beside it) in `nobodyDirectory`, because the tests run as root, who can read
     /// and write everything regardless of permissions.
     static func run(_ args: [String], memoryKB: Int? = nil, fileSizeBlocks: Int? = nil, asNobody: String? = nil, cwd: String? = nil,
                     deadline: TimeInterval = 120, file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
@@ -24,9 +24,12 @@ enum Hostile {
         var arguments = args
         var launcher: [String] = []
         if let dir = asNobody {
-            let copy = dir + "/featuremaps"
-            if !FileManager.default.fileExists(atPath: copy) { try FileManager.default.copyItem(atPath: executable, toPath: copy) }
-            executable = copy
+            // The weights reader too: featuremaps looks for it beside itself.
+            let folder = (executable as NSString).deletingLastPathComponent
+            for name in ["featuremaps", "featuremaps-hdf5-reader"] where !FileManager.default.fileExists(atPath: dir + "/" + name) {
+                try FileManager.default.copyItem(atPath: folder + "/" + name, toPath: dir + "/" + name)
+            }
+            executable = dir + "/featuremaps"
             launcher = ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]
         }
         if let kb = memoryKB { launcher = ["/bin/sh", "-c", "ulimit -v \(kb) && exec \"$0\" \"$@\""] + launcher }

@@ -93,6 +93,22 @@ final class HostileWeightsTests: XCTestCase {
         try refuse(CLI.root + "/Fuzz/reproducers/weights/hdf5-global-heap-memcpy-overlap.h5",
                    saying: ["the HDF5 library crashed", "get a fresh copy"])
     }
+
+    /// The weights reader program missing where FEATUREMAPS_READER says, or set to a relative
+    /// path: one line naming it and what to do, status 66, nothing written.
+    func testMissingReaderProgramIsOneLineNamingIt() throws {
+        let out = try CLI.temporaryDirectory(self) + "/out"
+        for (setting, expected) in [("/nonexistent/featuremaps-hdf5-reader", ["was not found", "swift build --product featuremaps-hdf5-reader"]),
+                                    ("bin/featuremaps-hdf5-reader", ["FEATUREMAPS_READER", "absolute path"])] {
+            let r = try CLI.run(["render", "--weights", Hostile.weights, "--layers", "Conv1", "--out", out, Hostile.image],
+                                environment: ["FEATUREMAPS_READER": setting])
+            XCTAssertEqual(r.status, 66, r.stderr)
+            XCTAssertEqual(r.stdout, "")
+            let message = Hostile.assertFailureLines(r, count: 1, naming: [setting]).first ?? ""
+            for text in expected { XCTAssert(message.contains(text), "'\(message)' lacks '\(text)'") }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "output directory created")
+        }
+    }
 }
 
 enum DerivedWeights {

@@ -11,6 +11,7 @@ final class ExplainCostBenchmark: XCTestCase {
         guard ProcessInfo.processInfo.environment["FEATUREMAPS_BENCH"] == "1" else {
             throw XCTSkip("benchmark: run Scripts/bench-explain (FEATUREMAPS_BENCH=1, release build)")
         }
+        OpenBLASThreads.useOne()  // as the featuremaps command runs (the cost measured is the command's)
         let shared = Fixtures.path("../shared/weights/mobilenet_v2_1.0_224_dequantized.h5")
         let weights = FileManager.default.fileExists(atPath: shared) ? shared : Fixtures.fixtureWeights
         let session = try Session.open(weightsFlag: weights)

@@ -20,7 +20,7 @@ final class KerasWeightsFileTests: XCTestCase {
             XCTAssertEqual(weights.layerOrder, layers.map { $0["name"] as! String }, file)
             for (l, layer) in layers.enumerated() {
                 for (i, w) in (layer["weights"] as! [[String: Any]]).enumerated() {
-                    let short = KerasWeights.shortWeightName(w["name"] as! String)
+                    let short = KerasWeightsFile.shortWeightName(w["name"] as! String)
                     let array = try XCTUnwrap(weights[layer["name"] as! String, short], "\(file): \(w["name"]!)")
                     XCTAssertEqual(array.shape, w["shape"] as! [Int])
                     let expected = (0..<array.values.count).map { Float($0 + 1000 * l + 100 * i) }

@@ -3,7 +3,7 @@ import XCTest
 import FeatureMapsEngine
 @testable import FeatureMapsWeights
 
-/// The reader child locates contiguous float32 arrays instead of sending their values; the parent
+/// The reader process locates contiguous float32 arrays instead of sending their values; the caller
 /// reads them from its own descriptor (WeightsManifest.resolve). The oracle for "where" is h5py's
 /// `Dataset.id.get_offset()`, recorded by Scripts/make_fixtures.py in tiny_files.json.
 final class WeightsManifestTests: XCTestCase {
@@ -22,14 +22,14 @@ final class WeightsManifestTests: XCTestCase {
         var located: [String: Int] = [:], read = 0
         for (l, layer) in (description["layers"] as! [[String: Any]]).enumerated() {
             for (i, w) in (layer["weights"] as! [[String: Any]]).enumerated() {
-                let name = layer["name"] as! String, short = KerasWeights.shortWeightName(w["name"] as! String)
+                let name = layer["name"] as! String, short = KerasWeightsFile.shortWeightName(w["name"] as! String)
                 switch manifest.layers[name]?[short] {
                 case .located(let shape, let offset)?:
                     XCTAssertEqual(shape, w["shape"] as! [Int])
                     located[w["path"] as! String] = offset
-                case .values(let array)?:
+                case .values(_, let values)?:
                     read += 1
-                    XCTAssertEqual(array.values, (0..<array.values.count).map { Float($0 + 1000 * l + 100 * i) })
+                    XCTAssertEqual(values, (0..<values.count).map { Float($0 + 1000 * l + 100 * i) })
                 case nil:
                     XCTFail("\(name)/\(short) missing")
                 }

@@ -1,16 +1,20 @@
-import Foundation
-import FeatureMapsEngine
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
-/// The message IsolatedReader's child sends its parent: what it found in the weights file (a
-/// WeightsManifest: values read, or where they lie in the file), or the typed error.
+/// The message the reader process (featuremaps-hdf5-reader) writes to its stdout for the
+/// caller (FeatureMapsWeights' IsolatedReader): what it found in the weights file (a
+/// WeightsManifest: values read, or where they lie in the file), or the typed failure.
 /// Little-endian, length-prefixed, bounded by "FMW2" ... "END!" so that a child that dies while
 /// writing is noticed. `decode` checks every length and every shape against its value count;
 /// anything malformed is nil (the parent then reports the reader as crashed), never a trap.
 /// Located arrays' shapes and ranges are checked when they are read (WeightsManifest.resolve).
-enum WireFormat {
+package enum WireFormat {
     static let head = Array("FMW2".utf8), tail = Array("END!".utf8)
 
-    static func encode(_ outcome: Result<WeightsManifest, WeightsError>) -> [UInt8] {
+    package static func encode(_ outcome: Result<WeightsManifest, ReaderFailure>) -> [UInt8] {
         var w = Writer()
         write(outcome, into: &w)
         return w.bytes
@@ -18,7 +22,7 @@ enum WireFormat {
 
     /// The same message written to `fd` as it is made, the weights straight from their arrays (no
     /// message-sized buffer: that was a sixth of a `classify`'s page faults). False when a write fails.
-    static func encode(_ outcome: Result<WeightsManifest, WeightsError>, to fd: Int32) -> Bool {
+    package static func encode(_ outcome: Result<WeightsManifest, ReaderFailure>, to fd: Int32) -> Bool {
         var w = Writer { chunk in
             var written = 0
             while written < chunk.count {
@@ -34,7 +38,7 @@ enum WireFormat {
         return !w.failed
     }
 
-    private static func write(_ outcome: Result<WeightsManifest, WeightsError>, into w: inout Writer) {
+    private static func write(_ outcome: Result<WeightsManifest, ReaderFailure>, into w: inout Writer) {
         w.bytes += head
         switch outcome {
         case .success(let manifest):
@@ -58,9 +62,9 @@ enum WireFormat {
                     w.u64(stored.shape.count)
                     stored.shape.forEach { w.u64($0) }
                     switch stored {
-                    case .values(let array):
-                        w.u64(array.values.count)
-                        array.values.withUnsafeBytes { w.raw($0) }  // Float is little-endian here
+                    case .values(_, let values):
+                        w.u64(values.count)
+                        values.withUnsafeBytes { w.raw($0) }  // Float is little-endian here
                     case .located(_, let offset):
                         w.u64(offset)
                     }
@@ -70,7 +74,7 @@ enum WireFormat {
             w.u64(1)
         case .failure(.notKerasLayout):
             w.u64(2)
-        case .failure(.hdf5(_, let e)):
+        case .failure(.hdf5(let e)):
             w.u64(3)
             switch e {
             case .openFailed(let p): w.u64(0); w.strings([p])
@@ -79,22 +83,22 @@ enum WireFormat {
             case .unsupportedType(let o, let d): w.u64(3); w.strings([o, d])
             case .tooLarge(let o, let shape, let limit): w.u64(4); w.strings([o, String(limit)] + shape)
             }
-        case .failure(let other):
+        case .failure(.other(let reason)):
             w.u64(4)
-            w.string(other.errorDescription ?? "\(other)")
+            w.string(reason)
         }
         w.bytes += tail
     }
 
-    static func decode(_ bytes: [UInt8], path: String) -> Result<WeightsManifest, WeightsError>? {
-        bytes.withUnsafeBytes { decode($0, path: path) }
+    package static func decode(_ bytes: [UInt8]) -> Result<WeightsManifest, ReaderFailure>? {
+        bytes.withUnsafeBytes { decode($0) }
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, path: String) -> Result<WeightsManifest, WeightsError>? {
+    package static func decode(_ bytes: UnsafeRawBufferPointer) -> Result<WeightsManifest, ReaderFailure>? {
         var r = Reader(bytes: bytes)
         guard r.take(head.count)?.elementsEqual(head) == true, bytes.suffix(tail.count).elementsEqual(tail) else { return nil }
         guard let tag = r.u64() else { return nil }
-        let outcome: Result<WeightsManifest, WeightsError>
+        let outcome: Result<WeightsManifest, ReaderFailure>
         switch tag {
         case 0:
             guard let order = r.strings(), let hasFile = r.u64(), hasFile <= 1 else { return nil }
@@ -121,13 +125,13 @@ enum WireFormat {
                         if count > 0 { memcpy(buffer.baseAddress!, raw.baseAddress!, count * 4) }
                         initialized = count
                     }
-                    arrays[name] = .values(WeightArray(shape: shape, values: values))
+                    arrays[name] = .values(shape: shape, values: values)
                 }
                 manifest.layers[layer] = arrays
             }
             outcome = .success(manifest)
-        case 1: outcome = .failure(.notHDF5(path: path))
-        case 2: outcome = .failure(.notKerasLayout(path: path))
+        case 1: outcome = .failure(.notHDF5)
+        case 2: outcome = .failure(.notKerasLayout)
         case 3:
             guard let kind = r.u64(), let s = r.strings() else { return nil }
             let e: HDF5Error
@@ -141,10 +145,10 @@ enum WireFormat {
                 e = .tooLarge(object: s[0], shape: Array(s[2...]), limit: limit)
             default: return nil
             }
-            outcome = .failure(.hdf5(path: path, e))
+            outcome = .failure(.hdf5(e))
         case 4:
             guard let reason = r.string() else { return nil }
-            outcome = .failure(.readerFailed(path: path, reason: reason))
+            outcome = .failure(.other(reason))
         default: return nil
         }
         guard r.offset == bytes.count - tail.count else { return nil }
@@ -152,7 +156,7 @@ enum WireFormat {
     }
 
     /// The product of `shape`, nil on overflow.
-    static func product(_ shape: [Int]) -> Int? {
+    package static func product(_ shape: [Int]) -> Int? {
         var p = 1
         for d in shape {
             let (m, overflow) = p.multipliedReportingOverflow(by: d)

@@ -1,65 +1,12 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 import FeatureMapsEngine
+import FeatureMapsHDF5
 
-/// A file as the kernel knows it: the same device and inode are the same file, whatever its path
-/// is now.
-struct FileIdentity: Equatable, Sendable {
-    let device: UInt64, inode: UInt64
-    /// Bytes, when the identity was taken.
-    let size: Int
-
-    init(device: UInt64, inode: UInt64, size: Int) {
-        self.device = device
-        self.inode = inode
-        self.size = size
-    }
-
-    init(_ info: stat) { self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int(info.st_size)) }
-}
-
-/// What a reading of a Keras weights file found: every listed layer's arrays, each either read
-/// (its values, converted to float32 by HDF5) or located (where its float32 little-endian values
-/// lie in the file, to be read there with pread(2) by whoever holds the file open).
-///
-/// Why: the isolated reader (IsolatedReader) runs libhdf5 in a child process. Sending 14 MB of
-/// values through a pipe cost the child its own copy (3,500 page faults), the pipe, and the
-/// parent a receive buffer. Located arrays cost the child only HDF5's metadata, and the parent
-/// one copy from the page cache into the arrays it keeps. The parent trusts nothing it is told:
-/// `resolve` checks every shape, count and range against the limits and against its own file.
-struct WeightsManifest: Equatable, Sendable {
-    enum Stored: Equatable, Sendable {
-        case values(WeightArray)
-        /// `product(shape)` float32 values at byte `offset`.
-        case located(shape: [Int], offset: Int)
-
-        var shape: [Int] {
-            switch self {
-            case .values(let array): return array.shape
-            case .located(let shape, _): return shape
-            }
-        }
-        /// The message's tag for the case (WireFormat): 0 values, 1 located.
-        var kind: Int {
-            if case .located = self { return 1 }
-            return 0
-        }
-    }
-
-    /// Layer names in the order the file lists them.
-    var layerOrder: [String]
-    /// Arrays by layer name, then by short weight name ("kernel").
-    var layers: [String: [String: Stored]]
-    /// The file the locations refer to; nil when nothing is located.
-    var file: FileIdentity?
-
-    init(layerOrder: [String], layers: [String: [String: Stored]] = [:], file: FileIdentity? = nil) {
-        self.layerOrder = layerOrder
-        self.layers = layers
-        self.file = file
-    }
-
+extension WeightsManifest {
     /// The weights, reading every located array from `fd`, which must be the file the manifest
     /// was made from (`file`: same device and inode). A located array whose shape is malformed or
     /// above KerasWeightsFile's limits, or whose bytes lie outside the file, or a file that is not
@@ -80,9 +27,10 @@ struct WeightsManifest: Equatable, Sendable {
             var resolved: [String: WeightArray] = [:]
             for (name, stored) in arrays {
                 switch stored {
-                case .values(let array):
-                    budget -= array.values.count
-                    resolved[name] = array
+                case .values(let shape, let values):
+                    guard WireFormat.product(shape) == values.count else { throw WeightsError.changedWhileReading(path: path) }
+                    budget -= values.count
+                    resolved[name] = WeightArray(shape: shape, values: values)
                 case .located(let shape, let offset):
                     guard let fd, let count = WireFormat.product(shape), count > 0, shape.count <= 8,
                           count <= min(KerasWeightsFile.maxValuesPerArray, budget),
@@ -118,4 +66,29 @@ struct WeightsManifest: Equatable, Sendable {
     }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }
+}
+
+extension KerasWeightsFile {
+    /// Reads every weight of every layer listed in `file`, in this process. Arrays above the
+    /// limits are refused from their dataspace, before any allocation (HDF5Error.tooLarge); a file
+    /// not in Keras's layout is `WeightsError.notKerasLayout`.
+    public static func read(_ file: HDF5File) throws -> KerasWeights {
+        let manifest: WeightsManifest
+        do { manifest = try self.manifest(file, locating: false) } catch let e as ReaderFailure {
+            throw WeightsError(e, path: file.path)
+        }
+        return try manifest.resolve(fd: nil, path: file.path)
+    }
+}
+
+extension WeightsError {
+    /// The error naming `path` for what the reader found wrong with that file.
+    init(_ failure: ReaderFailure, path: String) {
+        switch failure {
+        case .notHDF5: self = .notHDF5(path: path)
+        case .notKerasLayout: self = .notKerasLayout(path: path)
+        case .hdf5(let e): self = .hdf5(path: path, e)
+        case .other(let reason): self = .readerFailed(path: path, reason: reason)
+        }
+    }
 }

@@ -1,41 +1,53 @@
 import Foundation
 import XCTest
-@testable import FeatureMapsWeights
+@testable import FeatureMapsProcessTuning
 
-/// ProcessTuning changes the whole process's malloc, so it is checked in a forked child, which
-/// reports through its exit status what it finds in its own /proc/self/smaps.
+/// ProcessTuning changes the whole process's malloc, so it is checked in a process of its own:
+/// this test binary run again on this one test (as MutationTests does), which reports through its
+/// exit status what it finds in its own /proc/self/smaps.
 final class ProcessTuningTests: XCTestCase {
+    static let childVariable = "FEATUREMAPS_TUNING_CHILD"
+
     /// After `preferLargeHeapPages(reserve: 48 MB)`, the heap has grown by the reserve, the reserve
     /// is marked for transparent huge pages (VmFlags "hg"), and an 8 MB block comes from the heap
     /// instead of a mapping of its own. (Before the third session the 48 MB came in one block above
     /// the 32 MB mmap threshold: a mapping of its own, unmapped by free, so the heap never grew.)
     func testTheHeapGrowsByTheReserveInHugePages() throws {
         guard FileManager.default.fileExists(atPath: "/proc/self/smaps") else { throw XCTSkip("no /proc/self/smaps") }
-        let thp = FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled")
-        let pid = fork()
-        if pid == 0 {
-            ProcessTuning.preferLargeHeapPages(reserve: 48 << 20)
-            let block = Int(bitPattern: malloc(8 << 20))
-            var status: Int32 = 0
-            var heapBytes = 0, hugeBytes = 0, blockInHeap = false
-            for vma in Self.mappings() where vma.name == "[heap]" {
-                heapBytes += vma.end - vma.start
-                if vma.flags.contains("hg") { hugeBytes += vma.end - vma.start }
-                if (vma.start..<vma.end).contains(block) { blockInHeap = true }
-            }
-            if heapBytes < 48 << 20 { status |= 1 }
-            if thp && hugeBytes < 40 << 20 { status |= 2 }
-            if !blockInHeap { status |= 4 }
-            _exit(status)
-        }
-        XCTAssertGreaterThan(pid, 0)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        XCTAssertEqual(status & 0x7F, 0, "the child died of signal \(status & 0x7F)")
-        let found = (status >> 8) & 0xFF
+        if ProcessInfo.processInfo.environment[Self.childVariable] == "1" { Self.probe() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = ["FeatureMapsProcessTuningTests.ProcessTuningTests/testTheHeapGrowsByTheReserveInHugePages"]
+        process.environment = ProcessInfo.processInfo.environment.merging([Self.childVariable: "1"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit, "the child died of signal \(process.terminationStatus)")
+        XCTAssert((100..<108).contains(process.terminationStatus), "the child did not run the probe (status \(process.terminationStatus))")
+        let found = process.terminationStatus - 100
         XCTAssertEqual(found & 1, 0, "the heap did not grow by the reserve")
         XCTAssertEqual(found & 2, 0, "the reserve is not marked for huge pages")
         XCTAssertEqual(found & 4, 0, "an 8 MB block did not come from the heap")
+    }
+
+    /// The child's side: tunes its own malloc, inspects its mappings, exits with 100 plus bits 1,
+    /// 2, 4 for what is wrong (100: all is as documented; another status: the probe never ran).
+    static func probe() -> Never {
+        let thp = FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled")
+        ProcessTuning.preferLargeHeapPages(reserve: 48 << 20)
+        let block = Int(bitPattern: malloc(8 << 20))
+        var status: Int32 = 0
+        var heapBytes = 0, hugeBytes = 0, blockInHeap = false
+        for vma in mappings() where vma.name == "[heap]" {
+            heapBytes += vma.end - vma.start
+            if vma.flags.contains("hg") { hugeBytes += vma.end - vma.start }
+            if (vma.start..<vma.end).contains(block) { blockInHeap = true }
+        }
+        if heapBytes < 48 << 20 { status |= 1 }
+        if thp && hugeBytes < 40 << 20 { status |= 2 }
+        if !blockInHeap { status |= 4 }
+        _exit(100 + status)
     }
 
     /// Address ranges, names and VmFlags of this process's mappings (/proc/self/smaps).

@@ -1,5 +1,3 @@
-import FeatureMapsEngine
-
 // Reader of Keras's legacy HDF5 weights layout (Keras 2 `save_weights("x.h5")`, the layout of
 // keras-applications' `mobilenet_v2_weights_tf_dim_ordering_tf_kernels_<alpha>_<rows>.h5`):
 //   /                  attribute layer_names (or layer_names0, layer_names1, ... when Keras split it)
@@ -15,17 +13,37 @@ public enum KerasWeightsFile {
     /// The most values a whole file may hold: 67,108,864 (256 MB); alpha 1.4 holds 6,156,712.
     public static let maxValuesPerFile = 1 << 26
 
-    /// Reads every weight of every layer listed in the file. Arrays above the limits above are
-    /// refused from their dataspace, before any allocation (HDF5Error.tooLarge).
-    public static func read(_ file: HDF5File) throws -> KerasWeights {
-        try manifest(file, locating: false).resolve(fd: nil, path: file.path)
+    /// The name a weight is known by in `KerasWeights` (FeatureMapsEngine): the last path component
+    /// of the stored name without its ":0" suffix. "block_1_expand/block_1_expand/kernel:0" or
+    /// "kernel:0" -> "kernel".
+    public static func shortWeightName(_ stored: String) -> String {
+        var name = stored.split(separator: "/").last.map(String.init) ?? stored
+        if let colon = name.lastIndex(of: ":") { name = String(name[..<colon]) }
+        return name
     }
 
-    /// What `read` finds, with the arrays stored as contiguous float32 little-endian located
-    /// (HDF5File.float32Location) instead of read when `locating` is true (and the host is
-    /// little-endian, and HDF5 reads the file through a POSIX descriptor): the reader child's
-    /// answer, resolved by its parent (WeightsManifest). The same limits hold for both kinds.
-    static func manifest(_ file: HDF5File, locating: Bool) throws -> WeightsManifest {
+    /// What the reader process sends: `manifest(_:locating:)` of the file at `path`, or why not.
+    /// An HDF5 open failure is `notHDF5`; any other HDF5 failure names the object.
+    package static func manifest(path: String, locating: Bool) -> Result<WeightsManifest, ReaderFailure> {
+        let file: HDF5File
+        do { file = try HDF5File(path: path) } catch { return .failure(.notHDF5) }
+        do {
+            return .success(try manifest(file, locating: locating))
+        } catch let e as HDF5Error {
+            return .failure(.hdf5(e))
+        } catch let e as ReaderFailure {
+            return .failure(e)
+        } catch {
+            return .failure(.other("\(error)"))
+        }
+    }
+
+    /// Every weight of every layer listed in the file, with the arrays stored as contiguous
+    /// float32 little-endian located (HDF5File.float32Location) instead of read when `locating` is
+    /// true (and the host is little-endian, and HDF5 reads the file through a POSIX descriptor).
+    /// Arrays above the limits above are refused from their dataspace, before any allocation
+    /// (HDF5Error.tooLarge); the same limits hold for both kinds.
+    package static func manifest(_ file: HDF5File, locating: Bool) throws -> WeightsManifest {
         let root = try weightsRoot(file)
         let layerNames = try splitAttribute("layer_names", on: root, in: file)
         let identity = locating && 1.littleEndian == 1 ? file.identity() : nil
@@ -43,10 +61,10 @@ public enum KerasWeightsFile {
                     budget -= shape.reduce(1, *)
                 } else {
                     let (shape, values) = try file.floatDataset(path, maxValues: limit)
-                    array = .values(WeightArray(shape: shape, values: values))
+                    array = .values(shape: shape, values: values)
                     budget -= values.count
                 }
-                arrays[KerasWeights.shortWeightName(stored)] = array
+                arrays[shortWeightName(stored)] = array
             }
             manifest.layers[layer] = arrays
         }
@@ -60,7 +78,7 @@ public enum KerasWeightsFile {
                 return root
             }
         }
-        throw WeightsError.notKerasLayout(path: file.path)
+        throw ReaderFailure.notKerasLayout
     }
 
     /// Keras's `load_attributes_from_hdf5_group`: `name`, or `name0`, `name1`, ... concatenated.
@@ -75,4 +93,16 @@ public enum KerasWeightsFile {
         }
         return values
     }
+}
+
+/// Why a file could not be described, before a path is attached: FeatureMapsWeights turns each
+/// into the WeightsError that names the file.
+package enum ReaderFailure: Error, Equatable, Sendable {
+    /// `H5Fopen` failed: not HDF5, or truncated.
+    case notHDF5
+    /// HDF5, but no `layer_names` at the root or under /model_weights.
+    case notKerasLayout
+    case hdf5(HDF5Error)
+    /// Anything else, as text.
+    case other(String)
 }
