@@ -29,8 +29,10 @@ let package = Package(
     products: [
         .library(
             name: "FeatureMaps",
-            targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsHDF5", "FeatureMapsImages",
-                      "FeatureMapsRender", "FeatureMapsKernelTypes", "FeatureMapsSupport"]),
+            targets: [
+                "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsHDF5", "FeatureMapsImages",
+                "FeatureMapsRender", "FeatureMapsKernelTypes", "FeatureMapsSupport",
+            ]),
         .executable(name: "featuremaps", targets: ["FeatureMapsCLI"]),
         .executable(name: "featuremaps-hdf5-reader", targets: ["FeatureMapsHDF5Reader"]),
     ],
@@ -70,8 +72,10 @@ let package = Package(
         .executableTarget(name: "FeatureMapsHDF5Reader", dependencies: ["FeatureMapsHDF5", "FeatureMapsProcessTuning"]),
         .target(
             name: "FeatureMapsWeights",
-            dependencies: ["FeatureMapsHDF5", "FeatureMapsHDF5Reader", "CSpawn", "FeatureMapsSupport", "FeatureMapsEngine",
-                           .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "FeatureMapsHDF5", "FeatureMapsHDF5Reader", "CSpawn", "FeatureMapsSupport", "FeatureMapsEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
         .target(name: "FeatureMapsRender", dependencies: ["FeatureMapsEngine", "FeatureMapsImages"]),
         .target(
@@ -79,8 +83,10 @@ let package = Package(
             dependencies: ["FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
         .executableTarget(
             name: "FeatureMapsCLI",
-            dependencies: ["FeatureMaps", "FeatureMapsSupport", "FeatureMapsProcessTuning",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "FeatureMaps", "FeatureMapsSupport", "FeatureMapsProcessTuning",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // Test support: deterministic random numbers for the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "FeatureMapsSupportTests", dependencies: ["FeatureMapsSupport"]),
@@ -91,7 +97,11 @@ let package = Package(
         .testTarget(name: "FeatureMapsProcessTuningTests", dependencies: ["FeatureMapsProcessTuning"]),
         .testTarget(name: "FeatureMapsImagesTests", dependencies: ["FeatureMapsImages"]),
         .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages", "FeatureMapsEngine"]),
-        .testTarget(name: "FeatureMapsTests", dependencies: ["TestSupport", "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
-        .testTarget(name: "CLITests", dependencies: ["FeatureMapsCLI", "FeatureMaps", "FeatureMapsImages", "FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
+        .testTarget(
+            name: "FeatureMapsTests",
+            dependencies: ["TestSupport", "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["FeatureMapsCLI", "FeatureMaps", "FeatureMapsImages", "FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
     ]
 )

@@ -10,7 +10,7 @@ import PackageDescription
 let package = Package(
     name: "featuremaps-fuzz",
     products: [
-        .executable(name: "featuremaps-hdf5-reader", targets: ["FeatureMapsHDF5Reader"]),
+        .executable(name: "featuremaps-hdf5-reader", targets: ["FeatureMapsHDF5Reader"])
     ],
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial"),
@@ -34,8 +34,10 @@ let package = Package(
         .executableTarget(name: "FeatureMapsHDF5Reader", dependencies: ["FeatureMapsHDF5", "FeatureMapsProcessTuning"]),
         .target(
             name: "FeatureMapsWeights",
-            dependencies: ["FeatureMapsHDF5", "FeatureMapsHDF5Reader", "CSpawn", "FeatureMapsSupport", "FeatureMapsEngine",
-                           .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "FeatureMapsHDF5", "FeatureMapsHDF5Reader", "CSpawn", "FeatureMapsSupport", "FeatureMapsEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
         /// JPEG/PNG bytes -> ImageDecoder.decode (by content), with a 4-megapixel limit.
         .executableTarget(name: "FuzzImages", dependencies: ["FeatureMapsImages"]),

@@ -158,14 +158,20 @@ extension BenchmarkReport {
             ("peak_rss_bytes", .int(peakResidentBytes)),
             ("samples_ms", .array(samples.map(ms))),
             ("weights_load_ms", weightsLoad.map { .object([("median", ms($0.median)), ("min", ms($0.minimum))]) } ?? .null),
-            ("weights_load_in_process_ms",
-             weightsLoadInProcess.map { .object([("median", ms($0.median)), ("min", ms($0.minimum))]) } ?? .null),
-            ("stages", .array(stages.map { s in
-                .object([
-                    ("name", .string(s.name)), ("multiply_adds", .int(s.multiplyAdds)),
-                    ("median_ms", ms(s.timing.median)), ("min_ms", ms(s.timing.minimum)), ("max_ms", ms(s.timing.maximum)),
-                ])
-            })),
+            (
+                "weights_load_in_process_ms",
+                weightsLoadInProcess.map { .object([("median", ms($0.median)), ("min", ms($0.minimum))]) } ?? .null
+            ),
+            (
+                "stages",
+                .array(
+                    stages.map { s in
+                        .object([
+                            ("name", .string(s.name)), ("multiply_adds", .int(s.multiplyAdds)),
+                            ("median_ms", ms(s.timing.median)), ("min_ms", ms(s.timing.minimum)), ("max_ms", ms(s.timing.maximum)),
+                        ])
+                    })
+            ),
         ])
     }
 }

@@ -56,8 +56,9 @@ final class Buffer {
         self.count = max(count, 1)
         let bytes = self.count * MemoryLayout<Float>.stride
         if bytes >= Self.hugePage,
-           let base = mmap(nil, bytes + Self.hugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-           base != MAP_FAILED {
+            let base = mmap(nil, bytes + Self.hugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            base != MAP_FAILED
+        {
             let start = (Int(bitPattern: base) + Self.hugePage - 1) / Self.hugePage * Self.hugePage
             let aligned = UnsafeMutableRawPointer(bitPattern: start)!
             _ = madvise(aligned, bytes, MADV_HUGEPAGE)  // a hint: without THP, ordinary pages
@@ -135,7 +136,8 @@ struct FeatureMap {
 
     /// A copy, for a requested layer.
     func tensor() -> Tensor {
-        Tensor(height: shape.height, width: shape.width, channels: shape.channels,
-               data: Array(UnsafeBufferPointer(start: pointer, count: shape.count)))
+        Tensor(
+            height: shape.height, width: shape.width, channels: shape.channels,
+            data: Array(UnsafeBufferPointer(start: pointer, count: shape.count)))
     }
 }

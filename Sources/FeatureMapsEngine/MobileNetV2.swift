@@ -56,9 +56,11 @@ public struct MobileNetV2: Sendable {
         }
         func convBN(_ conv: String, _ bn: String, kernel: String = "kernel") -> ConvBN {
             let b = checked[bn]!
-            return ConvBN(kernel: checked[conv]![kernel]!, bn: BatchNormAffine(
-                gamma: b["gamma"]!, beta: b["beta"]!, mean: b["moving_mean"]!, variance: b["moving_variance"]!,
-                epsilon: MobileNetV2Architecture.batchNormEpsilon))
+            return ConvBN(
+                kernel: checked[conv]![kernel]!,
+                bn: BatchNormAffine(
+                    gamma: b["gamma"]!, beta: b["beta"]!, mean: b["moving_mean"]!, variance: b["moving_variance"]!,
+                    epsilon: MobileNetV2Architecture.batchNormEpsilon))
         }
         architecture = arch
         stem = convBN("Conv1", "bn_Conv1")

@@ -75,8 +75,9 @@ public final class HDF5File {
     /// before anything is allocated for them (`tooLarge`).
     public func stringArrayAttribute(_ name: String, on object: String) throws -> [String] {
         let where_ = "\(object)@\(name)"
-        let attr = try HDF5Handle(H5Aopen_by_name(handle.id, object, name, chdf5_p_default(), chdf5_p_default()),
-                                  function: "H5Aopen_by_name", object: where_, close: H5Aclose)
+        let attr = try HDF5Handle(
+            H5Aopen_by_name(handle.id, object, name, chdf5_p_default(), chdf5_p_default()),
+            function: "H5Aopen_by_name", object: where_, close: H5Aclose)
         let space = try HDF5Handle(H5Aget_space(attr.id), function: "H5Aget_space", object: where_, close: H5Sclose)
         let count = Int(H5Sget_simple_extent_npoints(space.id))
         guard count >= 0 else { throw HDF5Error.callFailed(function: "H5Sget_simple_extent_npoints", object: where_) }
@@ -158,8 +159,8 @@ public final class HDF5File {
         guard H5Tequal(dataset.type.id, chdf5_ieee_f32le()) > 0, dataset.count > 0 else { return nil }
         let offset = H5Dget_offset(dataset.handle.id)
         guard offset != chdf5_haddr_undef(), offset <= haddr_t(fileSize),
-              Int(offset) <= fileSize - dataset.count * 4,
-              H5Dget_storage_size(dataset.handle.id) == hsize_t(dataset.count * 4)
+            Int(offset) <= fileSize - dataset.count * 4,
+            H5Dget_storage_size(dataset.handle.id) == hsize_t(dataset.count * 4)
         else { return nil }
         return (dataset.shape, Int(offset))
     }
@@ -177,7 +178,8 @@ public final class HDF5File {
     /// Opens a numeric dataset and reads its shape, refusing more than `maxValues` values
     /// (`H5Dopen2`, `H5Dget_type`, `H5Dget_space`, `H5Sget_simple_extent_dims`).
     private func openNumericDataset(_ path: String, maxValues: Int) throws
-        -> (handle: HDF5Handle, type: HDF5Handle, shape: [Int], count: Int) {
+        -> (handle: HDF5Handle, type: HDF5Handle, shape: [Int], count: Int)
+    {
         let id = H5Dopen2(handle.id, path, chdf5_p_default())
         // A missing path is the common mistake: told as such (checked only when the open failed).
         if id < 0 && !exists(path) { throw HDF5Error.notFound(object: path) }
@@ -221,8 +223,9 @@ extension HDF5File {
         for d in chunk.prefix(Int(rank)) {
             let (product, overflow) = volume.multipliedReportingOverflow(by: Int(truncatingIfNeeded: d))
             guard d <= hsize_t(Int.max), !overflow, product <= maxValues else {
-                throw HDF5Error.tooLarge(object: path + " (chunk)", shape: chunk.prefix(Int(rank)).map { String($0) },
-                                         limit: maxValues)
+                throw HDF5Error.tooLarge(
+                    object: path + " (chunk)", shape: chunk.prefix(Int(rank)).map { String($0) },
+                    limit: maxValues)
             }
             volume = product
         }

@@ -31,7 +31,7 @@ package enum ReaderInvocation {
     /// The file and CPU limit of `arguments` (argv[1...]), nil when they are not this form.
     package static func parse(_ arguments: [String]) -> (path: String, cpuSeconds: Int)? {
         guard arguments.count == 3, arguments[0] == "--cpu-seconds", let seconds = Int(arguments[1]), seconds > 0,
-              !arguments[2].isEmpty
+            !arguments[2].isEmpty
         else { return nil }
         return (arguments[2], seconds)
     }

@@ -119,7 +119,7 @@ package enum WireFormat {
                         continue
                     }
                     guard let count = r.count(), let product = Self.product(shape), product == count,
-                          let raw = r.take(count * 4)
+                        let raw = r.take(count * 4)
                     else { return nil }
                     let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                         if count > 0 { memcpy(buffer.baseAddress!, raw.baseAddress!, count * 4) }

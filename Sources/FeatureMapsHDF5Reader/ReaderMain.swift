@@ -16,7 +16,8 @@ import Musl
 enum ReaderMain {
     static func main() {
         guard let (path, cpuSeconds) = ReaderInvocation.parse(Array(CommandLine.arguments.dropFirst())) else {
-            let usage = "usage: \(ReaderInvocation.executableName) --cpu-seconds N FILE (started by featuremaps; "
+            let usage =
+                "usage: \(ReaderInvocation.executableName) --cpu-seconds N FILE (started by featuremaps; "
                 + "writes a binary message to stdout)\n"
             _ = usage.withCString { write(STDERR_FILENO, $0, strlen($0)) }
             exit(ReaderInvocation.usageStatus)
@@ -67,7 +68,7 @@ enum ReaderMain {
         }
         let text = String(decoding: bytes[..<count], as: UTF8.self)
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmSize:") }),
-              let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+            let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
         else { return nil }
         return kb * 1024
     }

@@ -16,8 +16,10 @@ public struct Epilogue: @unchecked Sendable {
     public var residual: UnsafePointer<Float>?
     public var relu6: Bool
 
-    public init(scale: UnsafePointer<Float>? = nil, shift: UnsafePointer<Float>? = nil,
-                residual: UnsafePointer<Float>? = nil, relu6: Bool = false) {
+    public init(
+        scale: UnsafePointer<Float>? = nil, shift: UnsafePointer<Float>? = nil,
+        residual: UnsafePointer<Float>? = nil, relu6: Bool = false
+    ) {
         self.scale = scale
         self.shift = shift
         self.residual = residual

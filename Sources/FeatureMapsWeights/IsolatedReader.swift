@@ -66,7 +66,8 @@ public enum IsolatedReader {
             break
         case .exited(status: ReaderInvocation.usageStatus):
             throw WeightsError.readerNotStartable(
-                executable: reader, reason: "it refused its command line (exit status \(ReaderInvocation.usageStatus)): it is not the reader of this featuremaps")
+                executable: reader,
+                reason: "it refused its command line (exit status \(ReaderInvocation.usageStatus)): it is not the reader of this featuremaps")
         case .exited(status: let status) where status == 126 || status == 127:
             throw WeightsError.readerNotStartable(
                 executable: reader, reason: "it could not run (exit status \(status): a shared library missing?)")

@@ -33,8 +33,8 @@ extension WeightsManifest {
                     resolved[name] = WeightArray(shape: shape, values: values)
                 case .located(let shape, let offset):
                     guard let fd, let count = WireFormat.product(shape), count > 0, shape.count <= 8,
-                          count <= min(KerasWeightsFile.maxValuesPerArray, budget),
-                          offset >= 0, offset <= fileSize - count * 4
+                        count <= min(KerasWeightsFile.maxValuesPerArray, budget),
+                        offset >= 0, offset <= fileSize - count * 4
                     else { throw WeightsError.changedWhileReading(path: path) }
                     budget -= count
                     resolved[name] = WeightArray(shape: shape, values: try Self.read(count, at: offset, from: fd, path: path))

@@ -22,12 +22,15 @@ public enum ReaderExecutable {
 
     /// The reader's path, found as above. `runningExecutable` is the running program's path
     /// (default: /proc/self/exe resolved); an unset or empty variable is not a setting.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
-                              runningExecutable: String? = currentExecutable()) throws -> String {
+    public static func locate(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        runningExecutable: String? = currentExecutable()
+    ) throws -> String {
         if let setting = environment[variable], !setting.isEmpty {
             guard setting.hasPrefix("/") else {
-                throw WeightsError.badSetting(name: variable, value: setting,
-                                              expected: "give the absolute path of the \(name) executable")
+                throw WeightsError.badSetting(
+                    name: variable, value: setting,
+                    expected: "give the absolute path of the \(name) executable")
             }
             guard isExecutableFile(setting) else { throw WeightsError.readerNotFound(searched: ["\(setting) (\(variable))"]) }
             return setting

@@ -172,9 +172,11 @@ extension DownloadFailure {
 /// The standard reason phrases of the statuses a weights host is likely to answer.
 enum HTTPStatusText {
     static func reason(_ status: Int) -> String {
-        [301: "Moved Permanently", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-         404: "Not Found", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
-         502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"][status] ?? ""
+        [
+            301: "Moved Permanently", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+            404: "Not Found", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
+            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+        ][status] ?? ""
     }
 }
 

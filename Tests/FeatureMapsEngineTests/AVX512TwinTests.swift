@@ -20,19 +20,24 @@ final class AVX512TwinTests: XCTestCase {
 
     override func setUpWithError() throws {
         guard SIMDWidth.lanes16.isSupported else {
-            throw XCTSkip("this CPU (or its OS) has no AVX-512 F/BW/DQ/VL: the 16-lane C kernels cannot run here, "
-                          + "so they are not compared with the 8-lane ones")
+            throw XCTSkip(
+                "this CPU (or its OS) has no AVX-512 F/BW/DQ/VL: the 16-lane C kernels cannot run here, "
+                    + "so they are not compared with the 8-lane ones")
         }
     }
 
     /// `body` with an Epilogue of the kind asked for, over arrays that outlive it.
-    func withEpilogue<R>(_ kind: (bn: Bool, residual: Bool, relu6: Bool), scale: [Float], shift: [Float], residual: [Float],
-                         _ body: (Epilogue) -> R) -> R {
+    func withEpilogue<R>(
+        _ kind: (bn: Bool, residual: Bool, relu6: Bool), scale: [Float], shift: [Float], residual: [Float],
+        _ body: (Epilogue) -> R
+    ) -> R {
         scale.withUnsafeBufferPointer { sc in
             shift.withUnsafeBufferPointer { sh in
                 residual.withUnsafeBufferPointer { r in
-                    body(Epilogue(scale: kind.bn ? sc.baseAddress : nil, shift: kind.bn ? sh.baseAddress : nil,
-                                  residual: kind.residual ? r.baseAddress : nil, relu6: kind.relu6))
+                    body(
+                        Epilogue(
+                            scale: kind.bn ? sc.baseAddress : nil, shift: kind.bn ? sh.baseAddress : nil,
+                            residual: kind.residual ? r.baseAddress : nil, relu6: kind.relu6))
                 }
             }
         }
@@ -81,9 +86,10 @@ final class AVX512TwinTests: XCTestCase {
                 let nan = (h / 2 * w + w / 2) * c + c / 2
                 if c % 2 == 1 { x[nan] = .nan }  // C = 1, 3, 17, 67
                 for stride in [1, 2] {
-                    let s = DepthwiseShape(h: h, w: w, c: c, stride: stride, padTop: stride == 1 ? 1 : h % 2,
-                                           padLeft: stride == 1 ? 1 : w % 2, oh: stride == 1 ? h : (h + 1) / 2,
-                                           ow: stride == 1 ? w : (w + 1) / 2)
+                    let s = DepthwiseShape(
+                        h: h, w: w, c: c, stride: stride, padTop: stride == 1 ? 1 : h % 2,
+                        padLeft: stride == 1 ? 1 : w % 2, oh: stride == 1 ? h : (h + 1) / 2,
+                        ow: stride == 1 ? w : (w + 1) / 2)
                     let kind = epilogues.filter { !$0.residual }[variant % 4]
                     variant += 1
                     // All rows at once, and split at an odd row (a pair of rows cut in two).

@@ -55,8 +55,9 @@ final class OpenBLASThreadsTests: XCTestCase {
         XCTAssertEqual(Set(a.keys), Set(b.keys), what, file: file, line: line)
         for (name, x) in a {
             let differing = zip(x, b[name] ?? []).filter { $0 != $1 }.count
-            XCTAssert(differing == 0 && b[name]?.count == x.count, "\(what): \(name): \(differing) of \(x.count) values differ",
-                      file: file, line: line)
+            XCTAssert(
+                differing == 0 && b[name]?.count == x.count, "\(what): \(name): \(differing) of \(x.count) values differ",
+                file: file, line: line)
         }
     }
 

@@ -52,7 +52,8 @@ final class IsolatedReaderTests: XCTestCase {
     /// libhdf5 loops forever deserialising a corrupt global heap (H5HG cache callback): the
     /// reader is killed at its deadline.
     func testEndlessLoopIsStoppedAtTheDeadline() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.root + "/Fuzz/reproducers/weights")
+        let names =
+            try FileManager.default.contentsOfDirectory(atPath: Self.root + "/Fuzz/reproducers/weights")
             .filter { $0.hasPrefix("hdf5-endless-loop-") } + ["hdf5-global-heap-endless-loop.h5"]
         XCTAssertGreaterThanOrEqual(names.count, 2)
         for name in names {
@@ -112,9 +113,13 @@ final class IsolatedReaderTests: XCTestCase {
     func testWireFormatRoundTripsAndRefusesDamage() throws {
         let manifest = WeightsManifest(
             layerOrder: ["a", "b", "c"],
-            layers: ["a": ["kernel": .values(shape: [1, 2], values: [1, -.infinity]),
-                           "bias": .located(shape: [2], offset: 4096)],
-                     "b": [:]],
+            layers: [
+                "a": [
+                    "kernel": .values(shape: [1, 2], values: [1, -.infinity]),
+                    "bias": .located(shape: [2], offset: 4096),
+                ],
+                "b": [:],
+            ],
             file: FileIdentity(device: 2049, inode: UInt64.max - 1, size: 1 << 40))
         let bytes = WireFormat.encode(.success(manifest))
         guard case .success(let back)? = WireFormat.decode(bytes) else { return XCTFail("no round trip") }

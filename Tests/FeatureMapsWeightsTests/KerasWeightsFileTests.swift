@@ -12,8 +12,9 @@ final class KerasWeightsFileTests: XCTestCase {
     /// the same with variable-length weight_names; and with every storage kind (mixed_storage.h5,
     /// converted to float32 by HDF5). Values follow tiny_files.json's rule.
     func testSplitLayerNamesAndVariableLengthStrings() throws {
-        let description = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: fixture("tiny_files.json")))) as! [String: Any]
+        let description =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: fixture("tiny_files.json")))) as! [String: Any]
         let layers = description["layers"] as! [[String: Any]]
         for file in description["files"] as! [String] {
             let weights = try KerasWeightsFile.read(HDF5File(path: fixture(file)))

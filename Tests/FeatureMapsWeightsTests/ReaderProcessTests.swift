@@ -41,8 +41,11 @@ final class ReaderProcessTests: XCTestCase {
             Self.assertOneLine(error, containing: [dir + "/featuremaps-hdf5-reader (beside \(dir)/app)", "FEATUREMAPS_READER"])
         }
         XCTAssertThrowsError(try ReaderExecutable.locate(environment: ["FEATUREMAPS_READER": "featuremaps-hdf5-reader"])) { error in
-            XCTAssertEqual(error as? WeightsError, .badSetting(name: "FEATUREMAPS_READER", value: "featuremaps-hdf5-reader",
-                                                              expected: "give the absolute path of the featuremaps-hdf5-reader executable"))
+            XCTAssertEqual(
+                error as? WeightsError,
+                .badSetting(
+                    name: "FEATUREMAPS_READER", value: "featuremaps-hdf5-reader",
+                    expected: "give the absolute path of the featuremaps-hdf5-reader executable"))
         }
         // A directory, or a file that is not executable, is not a reader either.
         let plain = try script("plain", "exit 0", mode: 0o644)
@@ -96,7 +99,9 @@ final class ReaderProcessTests: XCTestCase {
         // Shell builtins only until the environment is listed: /proc/self is the shell itself, and
         // no command it starts can see it in the middle of starting one (dash blocks every signal
         // around its fork).
-        let reader = try script("reports", """
+        let reader = try script(
+            "reports",
+            """
             [ -e /proc/self/fd/500 ] && echo leaked-descriptor >> '\(report)'
             while read -r key value; do
                 case "$key" in SigBlk:|SigIgn:) echo "$key$value" >> '\(report)' ;; esac
@@ -123,8 +128,10 @@ final class ReaderProcessTests: XCTestCase {
         let ignored = try XCTUnwrap(lines.first { $0.hasPrefix("SigIgn:") }.flatMap { UInt64($0.dropFirst(7), radix: 16) })
         XCTAssertEqual(ignored & (1 << (UInt64(SIGUSR2) - 1)), 0, "SIGUSR2 is still ignored in the reader")
         let names = Set(lines.filter { $0.contains("=") }.compactMap { $0.split(separator: "=").first.map(String.init) })
-        let allowed: Set = ["SWIFT_BACKTRACE", "LD_LIBRARY_PATH", "HDF5_USE_FILE_LOCKING", "ASAN_OPTIONS", "LSAN_OPTIONS",
-                            "UBSAN_OPTIONS", "PWD", "SHLVL", "_"]
+        let allowed: Set = [
+            "SWIFT_BACKTRACE", "LD_LIBRARY_PATH", "HDF5_USE_FILE_LOCKING", "ASAN_OPTIONS", "LSAN_OPTIONS",
+            "UBSAN_OPTIONS", "PWD", "SHLVL", "_",
+        ]
         XCTAssert(names.isSubset(of: allowed), "inherited: \(names.subtracting(allowed).sorted())")
         XCTAssert(lines.contains("SWIFT_BACKTRACE=enable=no"), "\(lines)")
     }
@@ -183,7 +190,9 @@ final class BusyThreads: @unchecked Sendable {  // its state is behind `lock`
     private func work(_ kind: Int) {
         switch kind % 4 {
         case 0:
-            held.withLock { var x = 0; for i in 0..<20_000 { x &+= i }; _ = x }
+            held.withLock {
+                var x = 0; for i in 0..<20_000 { x &+= i }; _ = x
+            }
         case 1:
             let blocks = (0..<64).map { malloc(1 << ($0 % 20)) }
             blocks.forEach { free($0) }

@@ -14,8 +14,9 @@ final class WeightsManifestTests: XCTestCase {
     /// '<f4' datasets are located, at h5py's offsets; the others (big-endian, float64, int32,
     /// chunked, gzip) are read by HDF5 with their values converted.
     func testLocatedArraysAreWhereH5pySaysTheyAre() throws {
-        let description = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: fixture("tiny_files.json")))) as! [String: Any]
+        let description =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: fixture("tiny_files.json")))) as! [String: Any]
         let offsets = description["mixed_storage_offsets"] as! [String: Int]
         XCTAssertEqual(offsets.count, 5)
         let manifest = try KerasWeightsFile.manifest(HDF5File(path: fixture("mixed_storage.h5")), locating: true)
@@ -48,7 +49,9 @@ final class WeightsManifestTests: XCTestCase {
     func testEveryArrayOfAKerasFileIsLocated() throws {
         var paths = [fixture("mobilenet_v2_0.35_224_fixture.h5")]
         let real = Self.root + "/../shared/weights/mobilenet_v2_1.0_224_dequantized.h5"
-        if FileManager.default.fileExists(atPath: real) { paths.append(real) } else {
+        if FileManager.default.fileExists(atPath: real) {
+            paths.append(real)
+        } else {
             print("note: \(real) is absent (no ../shared); checking the fixture only")
         }
         for path in paths {

@@ -58,11 +58,13 @@ enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
     ) {
         guard m > 0, n > 0, k > 0, lda >= k, ldb >= n, ldc >= n,
-              m <= Int(Int32.max), lda <= Int(Int32.max), ldb <= Int(Int32.max), ldc <= Int(Int32.max) else {
+            m <= Int(Int32.max), lda <= Int(Int32.max), ldb <= Int(Int32.max), ldc <= Int(Int32.max)
+        else {
             fatalError("gemm: bad dimensions m \(m) n \(n) k \(k) lda \(lda) ldb \(ldb) ldc \(ldc)")
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k),
-                    1, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k),
+            1, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
 
     /// C[M x N] = A[M x K] * B^T + beta * C, where B is stored row-major as [N x K] (calls
@@ -74,8 +76,9 @@ enum BLAS {
     ) {
         require(m > 0 && n > 0 && k > 0, "gemm dimensions must be positive")
         require(m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max), "gemm too large for blasint")
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k),
-                    1, a, blasint(k), b, blasint(k), beta, c, blasint(n))
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k),
+            1, a, blasint(k), b, blasint(k), beta, c, blasint(n))
     }
 
     /// y[K] = B[K x N] * x[N] + beta * y, B row-major (calls `cblas_sgemv` without transposing).

@@ -33,10 +33,16 @@ public enum SIMDWidth: Int, CaseIterable, Sendable, CustomStringConvertible {
 struct SIMDKernelSet: Sendable {
     let lanes: Int
     let gemmTileRows: Int
-    let gemm: @Sendable (UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Range<Int>, Range<Int>,
-                         Epilogue) -> Void
-    let depthwise: @Sendable (DepthwiseShape, Range<Int>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>,
-                              Epilogue) -> Void
+    let gemm:
+        @Sendable (
+            UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Range<Int>, Range<Int>,
+            Epilogue
+        ) -> Void
+    let depthwise:
+        @Sendable (
+            DepthwiseShape, Range<Int>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>,
+            Epilogue
+        ) -> Void
     let apply: @Sendable (Epilogue, UnsafeMutablePointer<Float>, Int, Int, Int, Int) -> Void
 
     static let avx2 = SIMDKernelSet(
@@ -64,8 +70,9 @@ extension Epilogue {
 extension DepthwiseShape {
     /// The C kernels' copy, with the interior bounds computed here once.
     var forC: fm_depthwise_shape {
-        fm_depthwise_shape(h: h, w: w, c: c, stride: stride, pad_top: padTop, pad_left: padLeft, oh: oh, ow: ow,
-                           x_lo: xLo, x_hi: xHi, y_lo: yLo, y_hi: yHi)
+        fm_depthwise_shape(
+            h: h, w: w, c: c, stride: stride, pad_top: padTop, pad_left: padLeft, oh: oh, ow: ow,
+            x_lo: xLo, x_hi: xHi, y_lo: yLo, y_hi: yHi)
     }
 }
 
