@@ -156,7 +156,7 @@ final class ReaderProcessTests: XCTestCase {
     /// An executable /bin/sh script with `body`, standing in for the reader.
     func script(_ name: String, _ body: String, mode: Int = 0o755) throws -> String {
         let path = try temporaryDirectory() + "/" + name
-        try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
         return path
     }
