@@ -100,4 +100,16 @@ final class KerasGraphBuilderTests: XCTestCase {
         assertThrows(.unsupportedConfig(layer: "in", className: "InputLayer", key: "sparse", value: "true"),
                      try KerasGraphBuilder.layer(try spec("InputLayer", #"{"batch_shape": [null, 2], "sparse": true}"#, name: "in")))
     }
+
+    /// Unsupported classes are refused by name before any layer is built: a broken Conv2D config
+    /// next to a Lambda gives the Lambda's refusal.
+    func testUnsupportedLayersComeFirst() throws {
+        let model = KerasModelSpec(layers: [
+            try spec("InputLayer", #"{"batch_shape": [null, 4]}"#, name: "input_layer"),
+            try spec("Conv2D", #"{"filters": -3}"#, name: "broken"),
+            try spec("Lambda", "{}", name: "times_two"),
+            try spec("Lambda", "{}", name: "times_two"),
+        ], inputs: [0], outputs: [3])
+        assertThrows(.unsupportedLayers([UnsupportedLayer(name: "times_two", className: "Lambda")]), try KerasGraphBuilder.build(model))
+    }
 }
