@@ -60,8 +60,9 @@ final class ActivationLayerTests: XCTestCase {
         XCTAssertEqual(try runLayer(ReLULayer(threshold: 5), x).data, [0, 0, 0, 0, 10])
         // All three: x > 1 ? min(x, 4) : 0, minus 0.2 * max(1 - x, 0).
         let y = NDArray(shape: [6], data: [-2, 0.5, 1, 2, 4, 7])
-        assertClose(try runLayer(ReLULayer(maxValue: 4, negativeSlope: 0.2, threshold: 1), y), NDArray(shape: [6], data: [-0.6, -0.1, 0, 2, 4, 4]),
-                    tolerance: 1e-7, "relu all")
+        assertClose(
+            try runLayer(ReLULayer(maxValue: 4, negativeSlope: 0.2, threshold: 1), y), NDArray(shape: [6], data: [-0.6, -0.1, 0, 2, 4, 4]),
+            tolerance: 1e-7, "relu all")
         XCTAssertEqual(try runLayer(ReLULayer(maxValue: 6), y).data, [0, 0.5, 1, 2, 4, 6])
     }
 
@@ -80,21 +81,26 @@ final class ActivationLayerTests: XCTestCase {
         let relu = try build("ReLU", #"{"max_value": 6.0, "negative_slope": 0.0, "threshold": 0.0}"#) as! ReLULayer
         XCTAssertEqual(relu.maxValue, 6)
         XCTAssertNil((try build("ReLU", #"{"max_value": null}"#) as! ReLULayer).maxValue)
-        assertThrows(.invalidConfig(layer: "layer", className: "ReLU", key: "threshold", reason: "is -1.0, Keras requires it to be at least 0"),
-                     try build("ReLU", #"{"threshold": -1}"#))
+        assertThrows(
+            .invalidConfig(layer: "layer", className: "ReLU", key: "threshold", reason: "is -1.0, Keras requires it to be at least 0"),
+            try build("ReLU", #"{"threshold": -1}"#))
         XCTAssertEqual((try build("LeakyReLU", #"{"negative_slope": 0.05}"#) as! LeakyReLULayer).negativeSlope, 0.05)
         XCTAssertEqual((try build("LeakyReLU", #"{"alpha": 0.1}"#, keras: 2) as! LeakyReLULayer).negativeSlope, 0.1)
         XCTAssertEqual((try build("LeakyReLU") as! LeakyReLULayer).negativeSlope, 0.3)
         XCTAssertEqual((try build("ELU") as! ELULayer).alpha, 1)
         XCTAssertEqual((try build("ELU", #"{"alpha": 0.5}"#) as! ELULayer).alpha, 0.5)
         XCTAssertEqual((try build("Softmax", #"{"axis": [2]}"#) as! SoftmaxLayer).axis, 2)
-        assertThrows(.unsupportedConfig(layer: "layer", className: "Softmax", key: "axis", value: "[1, 2]"), try build("Softmax", #"{"axis": [1, 2]}"#))
-        XCTAssertEqual((try build("Activation", #"{"activation": "hard_sigmoid"}"#, keras: 2) as! ActivationLayer).activation, .hardSigmoid(keras2: true))
+        assertThrows(
+            .unsupportedConfig(layer: "layer", className: "Softmax", key: "axis", value: "[1, 2]"), try build("Softmax", #"{"axis": [1, 2]}"#))
+        XCTAssertEqual(
+            (try build("Activation", #"{"activation": "hard_sigmoid"}"#, keras: 2) as! ActivationLayer).activation, .hardSigmoid(keras2: true))
         XCTAssertEqual((try build("Activation", #"{"activation": "hard_sigmoid"}"#) as! ActivationLayer).activation, .hardSigmoid(keras2: false))
-        XCTAssertEqual((try build("Activation", #"{"activation": {"module": "keras.activations", "class_name": "function", "config": "swish"}}"#)
-                        as! ActivationLayer).activation, .silu)
-        assertThrows(.unsupportedConfig(layer: "layer", className: "Activation", key: "activation", value: #""celu""#),
-                     try build("Activation", #"{"activation": "celu"}"#))
+        XCTAssertEqual(
+            (try build("Activation", #"{"activation": {"module": "keras.activations", "class_name": "function", "config": "swish"}}"#)
+                as! ActivationLayer).activation, .silu)
+        assertThrows(
+            .unsupportedConfig(layer: "layer", className: "Activation", key: "activation", value: #""celu""#),
+            try build("Activation", #"{"activation": "celu"}"#))
         assertThrows(.invalidConfig(layer: "layer", className: "Activation", key: "activation", reason: "is missing"), try build("Activation"))
     }
 

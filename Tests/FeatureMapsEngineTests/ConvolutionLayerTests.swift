@@ -90,19 +90,28 @@ final class ConvolutionLayerTests: XCTestCase {
 
     func testDepthwiseMatchesNaive() throws {
         var rng = SplitMix64(seed: 12)
-        for (h, w, c, m, s, d, same) in [(5, 7, 1, 1, 1, 1, true), (8, 9, 3, 2, 2, 1, true), (7, 7, 17, 1, 2, 1, false),
-                                         (9, 6, 4, 3, 1, 2, true), (6, 5, 2, 2, 1, 1, false)] {
+        for (h, w, c, m, s, d, same) in [
+            (5, 7, 1, 1, 1, 1, true), (8, 9, 3, 2, 2, 1, true), (7, 7, 17, 1, 2, 1, false),
+            (9, 6, 4, 3, 1, 2, true), (6, 5, 2, 2, 1, 1, false),
+        ] {
             let x = rng.array(h, w, c), k = rng.weight(3, 3, c, m), b = rng.weight(c * m)
             let layer = DepthwiseConv2DLayer(kernel: k, bias: b, strides: [s, s], dilation: [d, d], padding: same ? .same : .valid)
             let out = try runLayer(layer, x)
             // Depthwise = grouped convolution with G = C, each group's M filters in channel order c*M + m.
             var dense = [Float](repeating: 0, count: 9 * c * m)
-            for ky in 0..<3 { for kx in 0..<3 { for ci in 0..<c { for mm in 0..<m {
-                dense[((ky * 3 + kx) * 1 + 0) * c * m + ci * m + mm] = k.values[((ky * 3 + kx) * c + ci) * m + mm]
-            } } } }
+            for ky in 0..<3 {
+                for kx in 0..<3 {
+                    for ci in 0..<c {
+                        for mm in 0..<m {
+                            dense[((ky * 3 + kx) * 1 + 0) * c * m + ci * m + mm] = k.values[((ky * 3 + kx) * c + ci) * m + mm]
+                        }
+                    }
+                }
+            }
             let asGroups = WeightArray(shape: [3, 3, 1, c * m], values: dense)
-            assertClose(out, naiveConv(x, asGroups, b, strides: [s, s], dilation: [d, d], same: same, groups: c),
-                        "depthwise \(h)x\(w)x\(c) M \(m) s \(s) d \(d)")
+            assertClose(
+                out, naiveConv(x, asGroups, b, strides: [s, s], dilation: [d, d], same: same, groups: c),
+                "depthwise \(h)x\(w)x\(c) M \(m) s \(s) d \(d)")
         }
     }
 
@@ -125,49 +134,73 @@ final class ConvolutionLayerTests: XCTestCase {
         XCTAssertEqual(conv.groups, 1)
         XCTAssertEqual(conv.activation, .linear)
         XCTAssertNotNil(conv.bias)
-        let full = try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "strides": 2, "padding": "SAME", "activation": "relu6", "use_bias": false,"#
-                             + #" "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}}}"#, weights: [k]) as! Conv2DLayer
+        let full =
+            try build(
+                "Conv2D",
+                #"{"filters": 8, "kernel_size": 3, "strides": 2, "padding": "SAME", "activation": "relu6", "use_bias": false,"#
+                    + #" "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}}}"#, weights: [k]) as! Conv2DLayer
         XCTAssertEqual(full.strides, [2, 2])
         XCTAssertEqual(full.padding, .same)
         XCTAssertEqual(full.activation, .relu6)
         XCTAssertNil(full.bias)
 
-        assertThrows(.unsupportedConfig(layer: "layer", className: "Conv2D", key: "data_format", value: #""channels_first""#),
-                     try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "data_format": "channels_first"}"#, weights: [k, b]))
-        assertThrows(.unsupportedConfig(layer: "layer", className: "Conv2D", key: "padding", value: #""causal""#),
-                     try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "padding": "causal"}"#, weights: [k, b]))
-        assertThrows(.sizeLimit(layer: "layer", className: "Conv2D", what: "filters", value: 1_000_000_000, limit: 1 << 20),
-                     try build("Conv2D", #"{"filters": 1000000000, "kernel_size": 3}"#))
-        assertThrows(.weightShape(layer: "layer", className: "Conv2D", weight: "kernel", expected: [3, 3, 4, 16], found: [3, 3, 4, 8]),
-                     try build("Conv2D", #"{"filters": 16, "kernel_size": 3}"#, weights: [k, b]))
-        assertThrows(.weightCount(layer: "layer", className: "Conv2D", expected: ["kernel"], found: 2),
-                     try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "use_bias": false}"#, weights: [k, b]))
-        assertThrows(.invalidConfig(layer: "layer", className: "Conv2D", key: "groups", reason: "is 3, which does not divide filters 8"),
-                     try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "groups": 3}"#, weights: [k, b]))
-        assertThrows(.unsupportedConfig(layer: "layer", className: "Conv2D", key: "activation", value: #""mish""#),
-                     try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "activation": "mish"}"#, weights: [k, b]))
-        assertThrows(.unsupportedConfig(layer: "layer", className: "Conv2D", key: "dtype", value: #""mixed_float16""#),
-                     try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "dtype": {"class_name": "DTypePolicy", "config": {"name": "mixed_float16"}}}"#, weights: [k, b]))
+        assertThrows(
+            .unsupportedConfig(layer: "layer", className: "Conv2D", key: "data_format", value: #""channels_first""#),
+            try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "data_format": "channels_first"}"#, weights: [k, b]))
+        assertThrows(
+            .unsupportedConfig(layer: "layer", className: "Conv2D", key: "padding", value: #""causal""#),
+            try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "padding": "causal"}"#, weights: [k, b]))
+        assertThrows(
+            .sizeLimit(layer: "layer", className: "Conv2D", what: "filters", value: 1_000_000_000, limit: 1 << 20),
+            try build("Conv2D", #"{"filters": 1000000000, "kernel_size": 3}"#))
+        assertThrows(
+            .weightShape(layer: "layer", className: "Conv2D", weight: "kernel", expected: [3, 3, 4, 16], found: [3, 3, 4, 8]),
+            try build("Conv2D", #"{"filters": 16, "kernel_size": 3}"#, weights: [k, b]))
+        assertThrows(
+            .weightCount(layer: "layer", className: "Conv2D", expected: ["kernel"], found: 2),
+            try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "use_bias": false}"#, weights: [k, b]))
+        assertThrows(
+            .invalidConfig(layer: "layer", className: "Conv2D", key: "groups", reason: "is 3, which does not divide filters 8"),
+            try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "groups": 3}"#, weights: [k, b]))
+        assertThrows(
+            .unsupportedConfig(layer: "layer", className: "Conv2D", key: "activation", value: #""mish""#),
+            try build("Conv2D", #"{"filters": 8, "kernel_size": 3, "activation": "mish"}"#, weights: [k, b]))
+        assertThrows(
+            .unsupportedConfig(layer: "layer", className: "Conv2D", key: "dtype", value: #""mixed_float16""#),
+            try build(
+                "Conv2D", #"{"filters": 8, "kernel_size": 3, "dtype": {"class_name": "DTypePolicy", "config": {"name": "mixed_float16"}}}"#,
+                weights: [k, b]))
         var nan = k.values
         nan[5] = .nan
-        assertThrows(.nonFiniteWeight(layer: "layer", weight: "kernel", index: 5),
-                     try build("Conv2D", #"{"filters": 8, "kernel_size": 3}"#, weights: [WeightArray(shape: k.shape, values: nan), b]))
-        assertThrows(.invalidConfig(layer: "layer", className: "Conv2D", key: "filters", reason: "is missing"),
-                     try build("Conv2D", #"{"kernel_size": 3}"#, weights: [k, b]))
+        assertThrows(
+            .nonFiniteWeight(layer: "layer", weight: "kernel", index: 5),
+            try build("Conv2D", #"{"filters": 8, "kernel_size": 3}"#, weights: [WeightArray(shape: k.shape, values: nan), b]))
+        assertThrows(
+            .invalidConfig(layer: "layer", className: "Conv2D", key: "filters", reason: "is missing"),
+            try build("Conv2D", #"{"kernel_size": 3}"#, weights: [k, b]))
     }
 
     func testDepthwiseAndSeparableConfig() throws {
         let dk = WeightArray(shape: [3, 3, 4, 2], values: [Float](repeating: 1, count: 72))
-        let dw = try build("DepthwiseConv2D", #"{"kernel_size": [3, 3], "depth_multiplier": 2, "use_bias": false, "padding": "same"}"#,
-                           weights: [dk]) as! DepthwiseConv2DLayer
+        let dw =
+            try build(
+                "DepthwiseConv2D", #"{"kernel_size": [3, 3], "depth_multiplier": 2, "use_bias": false, "padding": "same"}"#,
+                weights: [dk]) as! DepthwiseConv2DLayer
         XCTAssertEqual(try dw.outputShape(inputs: [[5, 5, 4]]), [5, 5, 8])
-        assertThrows(.weightShape(layer: "layer", className: "DepthwiseConv2D", weight: "bias", expected: [8], found: [4]),
-                     try build("DepthwiseConv2D", #"{"kernel_size": 3, "depth_multiplier": 2}"#, weights: [dk, WeightArray(shape: [4], values: [0, 0, 0, 0])]))
+        assertThrows(
+            .weightShape(layer: "layer", className: "DepthwiseConv2D", weight: "bias", expected: [8], found: [4]),
+            try build(
+                "DepthwiseConv2D", #"{"kernel_size": 3, "depth_multiplier": 2}"#, weights: [dk, WeightArray(shape: [4], values: [0, 0, 0, 0])]))
         let pk = WeightArray(shape: [1, 1, 8, 5], values: [Float](repeating: 1, count: 40))
-        let sep = try build("SeparableConv2D", #"{"filters": 5, "kernel_size": 3, "depth_multiplier": 2}"#,
-                            weights: [dk, pk, WeightArray(shape: [5], values: [0, 0, 0, 0, 0])]) as! SeparableConv2DLayer
+        let sep =
+            try build(
+                "SeparableConv2D", #"{"filters": 5, "kernel_size": 3, "depth_multiplier": 2}"#,
+                weights: [dk, pk, WeightArray(shape: [5], values: [0, 0, 0, 0, 0])]) as! SeparableConv2DLayer
         XCTAssertEqual(try sep.outputShape(inputs: [[5, 5, 4]]), [3, 3, 5])
-        assertThrows(.weightShape(layer: "layer", className: "SeparableConv2D", weight: "pointwise_kernel", expected: [1, 1, 8, 6], found: [1, 1, 8, 5]),
-                     try build("SeparableConv2D", #"{"filters": 6, "kernel_size": 3, "depth_multiplier": 2}"#, weights: [dk, pk, WeightArray(shape: [6], values: [Float](repeating: 0, count: 6))]))
+        assertThrows(
+            .weightShape(layer: "layer", className: "SeparableConv2D", weight: "pointwise_kernel", expected: [1, 1, 8, 6], found: [1, 1, 8, 5]),
+            try build(
+                "SeparableConv2D", #"{"filters": 6, "kernel_size": 3, "depth_multiplier": 2}"#,
+                weights: [dk, pk, WeightArray(shape: [6], values: [Float](repeating: 0, count: 6))]))
     }
 }

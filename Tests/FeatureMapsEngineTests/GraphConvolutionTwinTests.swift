@@ -32,8 +32,9 @@ final class GraphConvolutionTwinTests: XCTestCase {
     func testFastConvolutionMatchesPlainLoop() throws {
         var rng = SplitMix64(seed: 21)
         for c in cases {
-            let layer = Conv2DLayer(kernel: rng.weight(c.k[0], c.k[1], c.cin / c.groups, c.f), bias: rng.weight(c.f), strides: c.s,
-                                    dilation: c.d, padding: c.padding, groups: c.groups, activation: .relu6)
+            let layer = Conv2DLayer(
+                kernel: rng.weight(c.k[0], c.k[1], c.cin / c.groups, c.f), bias: rng.weight(c.f), strides: c.s,
+                dilation: c.d, padding: c.padding, groups: c.groups, activation: .relu6)
             let x = rng.array(c.h, c.w, c.cin, scale: 2)
             guard (try? layer.outputShape(inputs: [x.shape])) != nil else { continue }
             let fast = try runLayer(layer, x, kernels: .fast)
@@ -54,11 +55,14 @@ final class GraphConvolutionTwinTests: XCTestCase {
 
     func testFastDenseMatchesPlainLoop() throws {
         var rng = SplitMix64(seed: 23)
-        for (shape, k, n) in [([17], 17, 1), ([1], 1, 3), ([3], 3, 17), ([5, 7, 17], 17, 3), ([30, 4], 4, 2), ([300, 40], 40, 9)] as [([Int], Int, Int)] {
+        for (shape, k, n) in [([17], 17, 1), ([1], 1, 3), ([3], 3, 17), ([5, 7, 17], 17, 3), ([30, 4], 4, 2), ([300, 40], 40, 9)]
+            as [([Int], Int, Int)]
+        {
             for activation in [Activation.linear, .softmax, .gelu(approximate: true)] {
                 let layer = DenseLayer(kernel: rng.weight(k, n), bias: rng.weight(n), activation: activation)
                 let x = NDArray(shape: Shape(shape), data: rng.floats(Shape(shape).count))
-                assertClose(try runLayer(layer, x, kernels: .fast), try runLayer(layer, x, kernels: .reference), "dense \(shape) -> \(n) \(activation)")
+                assertClose(
+                    try runLayer(layer, x, kernels: .fast), try runLayer(layer, x, kernels: .reference), "dense \(shape) -> \(n) \(activation)")
             }
         }
     }

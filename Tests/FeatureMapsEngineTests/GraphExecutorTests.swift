@@ -10,12 +10,13 @@ final class GraphExecutorTests: XCTestCase {
 
     func testDiamond() throws {
         // in -> (a = relu, b = negative) -> sum = a + b
-        let g = try Graph(nodes: [
-            NodeDescription(name: "in", layer: input(4)),
-            NodeDescription(name: "a", layer: ActivationLayer(.relu), inputs: [.node(0)]),
-            NodeDescription(name: "b", layer: UnaryOperation(kerasClassName: "Negative", .negative), inputs: [.node(0)]),
-            NodeDescription(name: "sum", layer: MergeLayer(.add), inputs: [.node(1), .node(2)]),
-        ], inputs: [0], outputs: [3])
+        let g = try Graph(
+            nodes: [
+                NodeDescription(name: "in", layer: input(4)),
+                NodeDescription(name: "a", layer: ActivationLayer(.relu), inputs: [.node(0)]),
+                NodeDescription(name: "b", layer: UnaryOperation(kerasClassName: "Negative", .negative), inputs: [.node(0)]),
+                NodeDescription(name: "sum", layer: MergeLayer(.add), inputs: [.node(1), .node(2)]),
+            ], inputs: [0], outputs: [3])
         let x = NDArray(shape: [4], data: [-2, -1, 1, 2])
         let out = try GraphExecutor(graph: g).run([x], outputs: ["sum", "a", "b", "in"])
         XCTAssertEqual(out["sum"]!.data, [2, 1, 0, 0])
@@ -27,11 +28,12 @@ final class GraphExecutorTests: XCTestCase {
 
     func testSharedLayerCalledTwice() throws {
         let dense = DenseLayer(kernel: WeightArray(shape: [2, 2], values: [1, 2, 3, 4]), bias: WeightArray(shape: [2], values: [1, 0]))
-        let g = try Graph(nodes: [
-            NodeDescription(name: "in", layer: input(2)),
-            NodeDescription(name: "shared", layer: dense, inputs: [.node(0)]),
-            NodeDescription(name: "shared", layer: dense, inputs: [.node(1)]),
-        ], inputs: [0], outputs: [2])
+        let g = try Graph(
+            nodes: [
+                NodeDescription(name: "in", layer: input(2)),
+                NodeDescription(name: "shared", layer: dense, inputs: [.node(0)]),
+                NodeDescription(name: "shared", layer: dense, inputs: [.node(1)]),
+            ], inputs: [0], outputs: [2])
         // [1, 1] -> [1 + 3 + 1, 2 + 4] = [5, 6] -> [5 + 18 + 1, 10 + 24] = [24, 34].
         let out = try GraphExecutor(graph: g).run([NDArray(shape: [2], data: [1, 1])], outputs: ["shared:0", "shared:1"])
         XCTAssertEqual(out["shared:0"]!.data, [5, 6])
@@ -97,18 +99,22 @@ final class GraphExecutorTests: XCTestCase {
     }
 
     func smallCNN(_ rng: inout SplitMix64) throws -> Graph {
-        let bn = BatchNormalizationLayer(gamma: rng.floats(8), beta: rng.floats(8), mean: rng.floats(8),
-                                         variance: rng.floats(8).map { abs($0) + 0.5 })
-        return try Graph(nodes: [
-            NodeDescription(name: "in", layer: input(nil, nil, 3)),
-            NodeDescription(name: "conv", layer: Conv2DLayer(kernel: rng.weight(3, 3, 3, 8), strides: [2, 2], padding: .same), inputs: [.node(0)]),
-            NodeDescription(name: "bn", layer: bn, inputs: [.node(1)]),
-            NodeDescription(name: "relu", layer: ReLULayer(maxValue: 6), inputs: [.node(2)]),
-            NodeDescription(name: "dw", layer: DepthwiseConv2DLayer(kernel: rng.weight(3, 3, 8, 1), padding: .same), inputs: [.node(3)]),
-            NodeDescription(name: "add", layer: MergeLayer(.add), inputs: [.node(4), .node(3)]),
-            NodeDescription(name: "pool", layer: GlobalPooling2DLayer(.average), inputs: [.node(5)]),
-            NodeDescription(name: "logits", layer: DenseLayer(kernel: rng.weight(8, 5), bias: rng.weight(5), activation: .softmax), inputs: [.node(6)]),
-        ], inputs: [0], outputs: [7], inputShapes: [[37, 29, 3]])
+        let bn = BatchNormalizationLayer(
+            gamma: rng.floats(8), beta: rng.floats(8), mean: rng.floats(8),
+            variance: rng.floats(8).map { abs($0) + 0.5 })
+        return try Graph(
+            nodes: [
+                NodeDescription(name: "in", layer: input(nil, nil, 3)),
+                NodeDescription(
+                    name: "conv", layer: Conv2DLayer(kernel: rng.weight(3, 3, 3, 8), strides: [2, 2], padding: .same), inputs: [.node(0)]),
+                NodeDescription(name: "bn", layer: bn, inputs: [.node(1)]),
+                NodeDescription(name: "relu", layer: ReLULayer(maxValue: 6), inputs: [.node(2)]),
+                NodeDescription(name: "dw", layer: DepthwiseConv2DLayer(kernel: rng.weight(3, 3, 8, 1), padding: .same), inputs: [.node(3)]),
+                NodeDescription(name: "add", layer: MergeLayer(.add), inputs: [.node(4), .node(3)]),
+                NodeDescription(name: "pool", layer: GlobalPooling2DLayer(.average), inputs: [.node(5)]),
+                NodeDescription(
+                    name: "logits", layer: DenseLayer(kernel: rng.weight(8, 5), bias: rng.weight(5), activation: .softmax), inputs: [.node(6)]),
+            ], inputs: [0], outputs: [7], inputShapes: [[37, 29, 3]])
     }
 
     /// The fusion seam: Conv2D -> BatchNormalization -> ReLU found by pattern becomes one step with

@@ -18,8 +18,10 @@ extension SplitMix64 {
 
 /// Asserts equal shapes and max |actual - expected| <= tolerance * max(1, max |expected|), naming
 /// the worst flat index. 1e-5 relative: float32 against a Double reference, or two summation orders.
-func assertClose(_ actual: NDArray, _ expected: NDArray, tolerance: Float = 1e-5, _ what: String,
-                 file: StaticString = #filePath, line: UInt = #line) {
+func assertClose(
+    _ actual: NDArray, _ expected: NDArray, tolerance: Float = 1e-5, _ what: String,
+    file: StaticString = #filePath, line: UInt = #line
+) {
     XCTAssertEqual(actual.shape, expected.shape, "\(what): shape", file: file, line: line)
     guard actual.shape == expected.shape else { return }
     let scale = max(1, expected.data.map(abs).max() ?? 0)
@@ -28,10 +30,11 @@ func assertClose(_ actual: NDArray, _ expected: NDArray, tolerance: Float = 1e-5
         let d = abs(actual.data[i] - expected.data[i])
         if !(d <= worst.diff) { worst = (d, i) }
     }
-    XCTAssertLessThanOrEqual(worst.diff, tolerance * scale,
-                             "\(what): worst |diff| \(worst.diff) at flat index \(worst.index): "
-                                 + "\(actual.data.isEmpty ? 0 : actual.data[worst.index]) vs \(expected.data.isEmpty ? 0 : expected.data[worst.index])",
-                             file: file, line: line)
+    XCTAssertLessThanOrEqual(
+        worst.diff, tolerance * scale,
+        "\(what): worst |diff| \(worst.diff) at flat index \(worst.index): "
+            + "\(actual.data.isEmpty ? 0 : actual.data[worst.index]) vs \(expected.data.isEmpty ? 0 : expected.data[worst.index])",
+        file: file, line: line)
 }
 
 /// The layer's output for these inputs, after checking its shape rule accepts them (reference kernels).
@@ -43,16 +46,21 @@ func runLayer(_ layer: any GraphLayer, _ inputs: NDArray..., kernels: KernelChoi
 }
 
 /// A Keras 3 layer call with the config given as JSON text (decoded as a reader would).
-func spec(_ className: String, _ json: String = "{}", weights: [WeightArray] = [], name: String = "layer",
-          module: String? = "keras.layers", keras: Int = 3) throws -> KerasLayerSpec {
+func spec(
+    _ className: String, _ json: String = "{}", weights: [WeightArray] = [], name: String = "layer",
+    module: String? = "keras.layers", keras: Int = 3
+) throws -> KerasLayerSpec {
     let config = try JSONDecoder().decode([String: KerasConfigValue].self, from: Data(json.utf8))
-    return KerasLayerSpec(name: name, className: className, module: module, config: config, weights: weights, inputs: className == "InputLayer" ? [] : [.output(of: 0)],
-                          kerasMajorVersion: keras)
+    return KerasLayerSpec(
+        name: name, className: className, module: module, config: config, weights: weights, inputs: className == "InputLayer" ? [] : [.output(of: 0)],
+        kerasMajorVersion: keras)
 }
 
 /// The layer Keras's builder makes of that call.
-func build(_ className: String, _ json: String = "{}", weights: [WeightArray] = [], module: String? = "keras.layers",
-           keras: Int = 3) throws -> any GraphLayer {
+func build(
+    _ className: String, _ json: String = "{}", weights: [WeightArray] = [], module: String? = "keras.layers",
+    keras: Int = 3
+) throws -> any GraphLayer {
     try KerasGraphBuilder.layer(spec(className, json, weights: weights, module: module, keras: keras))
 }
 

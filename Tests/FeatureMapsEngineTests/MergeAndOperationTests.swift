@@ -26,8 +26,10 @@ final class MergeAndOperationTests: XCTestCase {
 
     func testMergeLayersBroadcast() throws {
         var rng = SplitMix64(seed: 51)
-        let pairs: [(Shape, Shape)] = [([4, 5, 3], [4, 5, 3]), ([4, 5, 3], [1, 1, 3]), ([1, 1, 3], [4, 5, 3]), ([4, 5, 3], [3]),
-                                       ([2, 1, 3], [1, 4, 1]), ([6], [1]), ([], [2, 2])]
+        let pairs: [(Shape, Shape)] = [
+            ([4, 5, 3], [4, 5, 3]), ([4, 5, 3], [1, 1, 3]), ([1, 1, 3], [4, 5, 3]), ([4, 5, 3], [3]),
+            ([2, 1, 3], [1, 4, 1]), ([6], [1]), ([], [2, 2]),
+        ]
         for (sa, sb) in pairs {
             let a = NDArray(shape: sa, data: rng.floats(sa.count)), b = NDArray(shape: sb, data: rng.floats(sb.count))
             XCTAssertEqual(try runLayer(MergeLayer(.add), a, b), naiveBroadcast(a, b, +), "add \(sa) \(sb)")
@@ -72,14 +74,18 @@ final class MergeAndOperationTests: XCTestCase {
         XCTAssertEqual(gelu.function, .activation(.gelu(approximate: false)))
         let geluDefault = try build("Gelu", "{}", module: "keras.src.ops.nn") as! UnaryOperation
         XCTAssertEqual(geluDefault.function, .activation(.gelu(approximate: true)), "ops.gelu's default is approximate")
-        let model = KerasModelSpec(layers: [
-            try spec("InputLayer", #"{"batch_shape": [null, 2]}"#, name: "input_layer"),
-            try spec("Einsum", "{}", name: "einsum", module: "keras.src.ops.numpy"),
-            try spec("Lambda", #"{"function": "..."}"#, name: "times_two"),
-        ], inputs: [0], outputs: [2])
-        assertThrows(.unsupportedLayers([UnsupportedLayer(name: "einsum", className: "keras.src.ops.numpy.Einsum"),
-                                         UnsupportedLayer(name: "times_two", className: "Lambda")]),
-                     try KerasGraphBuilder.build(model))
+        let model = KerasModelSpec(
+            layers: [
+                try spec("InputLayer", #"{"batch_shape": [null, 2]}"#, name: "input_layer"),
+                try spec("Einsum", "{}", name: "einsum", module: "keras.src.ops.numpy"),
+                try spec("Lambda", #"{"function": "..."}"#, name: "times_two"),
+            ], inputs: [0], outputs: [2])
+        assertThrows(
+            .unsupportedLayers([
+                UnsupportedLayer(name: "einsum", className: "keras.src.ops.numpy.Einsum"),
+                UnsupportedLayer(name: "times_two", className: "Lambda"),
+            ]),
+            try KerasGraphBuilder.build(model))
     }
 
     func testConcatenate() throws {

@@ -36,24 +36,31 @@ final class NormalizationLayerTests: XCTestCase {
 
     func testBatchNormalizationConfig() throws {
         let v = { (n: Int) in WeightArray(shape: [n], values: [Float](repeating: 1, count: n)) }
-        let full = try build("BatchNormalization", #"{"axis": -1, "epsilon": 0.001, "center": true, "scale": true, "renorm": false}"#,
-                             weights: [v(4), v(4), v(4), v(4)]) as! BatchNormalizationLayer
+        let full =
+            try build(
+                "BatchNormalization", #"{"axis": -1, "epsilon": 0.001, "center": true, "scale": true, "renorm": false}"#,
+                weights: [v(4), v(4), v(4), v(4)]) as! BatchNormalizationLayer
         XCTAssertNotNil(full.gamma)
         XCTAssertEqual(full.epsilon, 1e-3)
-        let noScale = try build("BatchNormalization", #"{"axis": [3], "scale": false, "epsilon": 1.001e-5}"#, weights: [v(4), v(4), v(4)], keras: 2)
+        let noScale =
+            try build("BatchNormalization", #"{"axis": [3], "scale": false, "epsilon": 1.001e-5}"#, weights: [v(4), v(4), v(4)], keras: 2)
             as! BatchNormalizationLayer
         XCTAssertNil(noScale.gamma)
         XCTAssertNotNil(noScale.beta)
         XCTAssertEqual(noScale.axis, 3)
         XCTAssertEqual(try noScale.outputShape(inputs: [[2, 2, 4]]), [2, 2, 4])
-        assertThrows(.unsupportedConfig(layer: "layer", className: "BatchNormalization", key: "renorm", value: "true"),
-                     try build("BatchNormalization", #"{"renorm": true}"#, weights: [v(4), v(4), v(4), v(4)]))
-        assertThrows(.weightCount(layer: "layer", className: "BatchNormalization", expected: ["beta", "moving_mean", "moving_variance"], found: 4),
-                     try build("BatchNormalization", #"{"scale": false}"#, weights: [v(4), v(4), v(4), v(4)]))
-        assertThrows(.weightShape(layer: "layer", className: "BatchNormalization", weight: "gamma", expected: [4], found: [3]),
-                     try build("BatchNormalization", "{}", weights: [v(3), v(4), v(4), v(4)]))
-        assertThrows(.unsupportedConfig(layer: "layer", className: "BatchNormalization", key: "axis", value: "[1, 2]"),
-                     try build("BatchNormalization", #"{"axis": [1, 2]}"#, weights: [v(4), v(4), v(4), v(4)]))
+        assertThrows(
+            .unsupportedConfig(layer: "layer", className: "BatchNormalization", key: "renorm", value: "true"),
+            try build("BatchNormalization", #"{"renorm": true}"#, weights: [v(4), v(4), v(4), v(4)]))
+        assertThrows(
+            .weightCount(layer: "layer", className: "BatchNormalization", expected: ["beta", "moving_mean", "moving_variance"], found: 4),
+            try build("BatchNormalization", #"{"scale": false}"#, weights: [v(4), v(4), v(4), v(4)]))
+        assertThrows(
+            .weightShape(layer: "layer", className: "BatchNormalization", weight: "gamma", expected: [4], found: [3]),
+            try build("BatchNormalization", "{}", weights: [v(3), v(4), v(4), v(4)]))
+        assertThrows(
+            .unsupportedConfig(layer: "layer", className: "BatchNormalization", key: "axis", value: "[1, 2]"),
+            try build("BatchNormalization", #"{"axis": [1, 2]}"#, weights: [v(4), v(4), v(4), v(4)]))
     }
 
     func testRescaling() throws {
@@ -81,9 +88,12 @@ final class NormalizationLayerTests: XCTestCase {
         XCTAssertEqual(fromConfig.parameterCount, 0)
         let inverted = try build("Normalization", #"{"axis": [-1], "invert": true, "mean": [1.0, -2.0], "variance": [4.0, 1.0]}"#)
         XCTAssertEqual(try runLayer(inverted, NDArray(shape: [2], data: [1, 1])).data, [3, -1])
-        let adapted = try build("Normalization", #"{"axis": [-1], "invert": false, "mean": null, "variance": null}"#,
-                                weights: [WeightArray(shape: [2], values: [1, -2]), WeightArray(shape: [2], values: [4, 1]),
-                                          WeightArray(shape: [], values: [100])])
+        let adapted = try build(
+            "Normalization", #"{"axis": [-1], "invert": false, "mean": null, "variance": null}"#,
+            weights: [
+                WeightArray(shape: [2], values: [1, -2]), WeightArray(shape: [2], values: [4, 1]),
+                WeightArray(shape: [], values: [100]),
+            ])
         XCTAssertEqual(try runLayer(adapted, x).data, [1, 0, 0, 2])
         XCTAssertEqual(adapted.parameterCount, 5)
         XCTAssertNotNil(shapeError(adapted, [2, 3]), "3 channels, 2 means")
@@ -92,7 +102,9 @@ final class NormalizationLayerTests: XCTestCase {
         // Keeping axis 0 of (2, 2): one mean per row.
         let rows = NormalizationLayer(axes: [1], mean: [1, 2], variance: [1, 1])
         XCTAssertEqual(try runLayer(rows, x).data, [2, -3, -1, -2])
-        assertThrows(.weightCount(layer: "layer", className: "Normalization", expected: ["mean", "variance", "count"], found: 2),
-                     try build("Normalization", #"{"mean": null}"#, weights: [WeightArray(shape: [2], values: [1, 2]), WeightArray(shape: [2], values: [1, 2])]))
+        assertThrows(
+            .weightCount(layer: "layer", className: "Normalization", expected: ["mean", "variance", "count"], found: 2),
+            try build(
+                "Normalization", #"{"mean": null}"#, weights: [WeightArray(shape: [2], values: [1, 2]), WeightArray(shape: [2], values: [1, 2])]))
     }
 }

@@ -16,14 +16,20 @@ final class PoolingAndReshapingTests: XCTestCase {
         let (t, b) = pads(h, pool[0], strides[0]), (l, r) = pads(w, pool[1], strides[1])
         let oh = (h + t + b - pool[0]) / strides[0] + 1, ow = (w + l + r - pool[1]) / strides[1] + 1
         var out = NDArray(shape: [oh, ow, c])
-        for y in 0..<oh { for xx in 0..<ow { for ch in 0..<c {
-            var cells: [Float] = []
-            for i in 0..<pool[0] { for j in 0..<pool[1] {
-                let iy = y * strides[0] + i - t, ix = xx * strides[1] + j - l
-                if iy >= 0 && iy < h && ix >= 0 && ix < w { cells.append(x[iy, ix, ch]) }
-            } }
-            out[y, xx, ch] = isMax ? cells.max()! : Float(cells.map(Double.init).reduce(0, +) / Double(cells.count))
-        } } }
+        for y in 0..<oh {
+            for xx in 0..<ow {
+                for ch in 0..<c {
+                    var cells: [Float] = []
+                    for i in 0..<pool[0] {
+                        for j in 0..<pool[1] {
+                            let iy = y * strides[0] + i - t, ix = xx * strides[1] + j - l
+                            if iy >= 0 && iy < h && ix >= 0 && ix < w { cells.append(x[iy, ix, ch]) }
+                        }
+                    }
+                    out[y, xx, ch] = isMax ? cells.max()! : Float(cells.map(Double.init).reduce(0, +) / Double(cells.count))
+                }
+            }
+        }
         return out
     }
 
@@ -34,16 +40,20 @@ final class PoolingAndReshapingTests: XCTestCase {
             for same in [false, true] {
                 for isMax in [true, false] {
                     let layer = Pooling2DLayer(isMax ? .max : .average, poolSize: pool, strides: strides, padding: same ? .same : .valid)
-                    assertClose(try runLayer(layer, x), naivePool(x, pool: pool, strides: strides, same: same, max: isMax), tolerance: 1e-6,
-                                "\(layer.kind) \(pool) \(strides) same \(same)")
+                    assertClose(
+                        try runLayer(layer, x), naivePool(x, pool: pool, strides: strides, same: same, max: isMax), tolerance: 1e-6,
+                        "\(layer.kind) \(pool) \(strides) same \(same)")
                 }
             }
         }
         // 'same' average of a 2x2 map with a 3x3 window at stride 1: the corner averages its 4 real cells.
         let small = NDArray(shape: [2, 2, 1], data: [1, 2, 3, 6])
         XCTAssertEqual(try runLayer(Pooling2DLayer(.average, poolSize: [3, 3], strides: [1, 1], padding: .same), small).data, [3, 3, 3, 3])
-        XCTAssertEqual(try runLayer(Pooling2DLayer(.max, poolSize: [3, 3], strides: [1, 1], padding: .same), NDArray(shape: [2, 2, 1], data: [-1, -2, -3, -4])).data,
-                       [-1, -1, -1, -1], "max pads with -inf, not 0")
+        XCTAssertEqual(
+            try runLayer(
+                Pooling2DLayer(.max, poolSize: [3, 3], strides: [1, 1], padding: .same), NDArray(shape: [2, 2, 1], data: [-1, -2, -3, -4])
+            ).data,
+            [-1, -1, -1, -1], "max pads with -inf, not 0")
         let defaults = try build("MaxPooling2D", #"{"pool_size": [3, 3], "strides": null}"#) as! Pooling2DLayer
         XCTAssertEqual(defaults.strides, [3, 3])
         XCTAssertEqual(defaults.padding, .valid)
@@ -66,8 +76,9 @@ final class PoolingAndReshapingTests: XCTestCase {
         XCTAssertEqual(try build("ZeroPadding2D", #"{"padding": 1}"#).outputShape(inputs: [[2, 2, 1]]), [4, 4, 1])
         XCTAssertEqual(try build("ZeroPadding2D", #"{"padding": [1, 2]}"#).outputShape(inputs: [[2, 2, 1]]), [4, 6, 1])
         XCTAssertEqual(try build("ZeroPadding2D").outputShape(inputs: [[2, 2, 1]]), [4, 4, 1])
-        assertThrows(.sizeLimit(layer: "layer", className: "ZeroPadding2D", what: "padding", value: 1 << 30, limit: 1 << 20),
-                     try build("ZeroPadding2D", #"{"padding": 1073741824}"#))
+        assertThrows(
+            .sizeLimit(layer: "layer", className: "ZeroPadding2D", what: "padding", value: 1 << 30, limit: 1 << 20),
+            try build("ZeroPadding2D", #"{"padding": 1073741824}"#))
         let crop = try build("Cropping2D", #"{"cropping": [[1, 0], [0, 1]]}"#)
         XCTAssertEqual(try runLayer(crop, NDArray(shape: [3, 3, 1], data: (1...9).map(Float.init))).data, [4, 5, 7, 8])
         XCTAssertNotNil(shapeError(crop, [1, 3, 1]), "nothing left")
@@ -83,8 +94,9 @@ final class PoolingAndReshapingTests: XCTestCase {
         // (clamped): 1, 1.25, 1.75, 2.
         let bilinear = try runLayer(UpSampling2DLayer(size: [1, 2], interpolation: .bilinear), NDArray(shape: [1, 2, 1], data: [1, 2]))
         XCTAssertEqual(bilinear.data, [1, 1.25, 1.75, 2])
-        assertThrows(.unsupportedConfig(layer: "layer", className: "UpSampling2D", key: "interpolation", value: #""lanczos3""#),
-                     try build("UpSampling2D", #"{"size": [2, 2], "interpolation": "lanczos3"}"#))
+        assertThrows(
+            .unsupportedConfig(layer: "layer", className: "UpSampling2D", key: "interpolation", value: #""lanczos3""#),
+            try build("UpSampling2D", #"{"size": [2, 2], "interpolation": "lanczos3"}"#))
         XCTAssertEqual((try build("UpSampling2D", #"{"interpolation": "bilinear"}"#) as! UpSampling2DLayer).size, [2, 2])
     }
 
@@ -101,12 +113,15 @@ final class PoolingAndReshapingTests: XCTestCase {
         let p = try runLayer(PermuteLayer(dims: [3, 1, 2]), x)
         XCTAssertEqual(p.shape, [4, 2, 3])
         for c in 0..<4 { for y in 0..<2 { for w in 0..<3 { XCTAssertEqual(p[c, y, w], x[y, w, c]) } } }
-        assertThrows(.invalidConfig(layer: "layer", className: "Permute", key: "dims", reason: "is [1, 3], not a permutation of 1...2"),
-                     try build("Permute", #"{"dims": [1, 3]}"#))
-        assertThrows(.invalidConfig(layer: "layer", className: "Reshape", key: "target_shape", reason: "has more than one -1"),
-                     try build("Reshape", #"{"target_shape": [-1, -1]}"#))
-        assertThrows(.unsupportedConfig(layer: "layer", className: "Flatten", key: "data_format", value: #""channels_first""#),
-                     try build("Flatten", #"{"data_format": "channels_first"}"#))
+        assertThrows(
+            .invalidConfig(layer: "layer", className: "Permute", key: "dims", reason: "is [1, 3], not a permutation of 1...2"),
+            try build("Permute", #"{"dims": [1, 3]}"#))
+        assertThrows(
+            .invalidConfig(layer: "layer", className: "Reshape", key: "target_shape", reason: "has more than one -1"),
+            try build("Reshape", #"{"target_shape": [-1, -1]}"#))
+        assertThrows(
+            .unsupportedConfig(layer: "layer", className: "Flatten", key: "data_format", value: #""channels_first""#),
+            try build("Flatten", #"{"data_format": "channels_first"}"#))
     }
 
     func testInferenceIdentities() throws {

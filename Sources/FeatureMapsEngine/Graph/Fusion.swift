@@ -81,7 +81,8 @@ public struct ChainFusion: FusionPass {
             while chain.count < pattern.count {
                 let v = steps[chain.last!].output
                 guard uses[v] == 1, !keep.contains(v), let next = consumer[v], steps[next].inputs.first == v,
-                      pattern[chain.count](steps[next].layer) else { break }
+                    pattern[chain.count](steps[next].layer)
+                else { break }
                 chain.append(next)
             }
             guard chain.count == pattern.count else { continue }

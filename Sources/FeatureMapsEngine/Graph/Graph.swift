@@ -86,9 +86,10 @@ public struct Graph: Sendable {
         for d in order {
             let desc = source.nodes[d]
             let qualified = (desc.path + [desc.name]).joined(separator: "/")
-            let tensorRank = desc.inputs.compactMap { i -> Int? in
-                if case .node(let n) = i { return values[valueOf[n]!.index].shape.rank } else { return nil }
-            }.max() ?? 0
+            let tensorRank =
+                desc.inputs.compactMap { i -> Int? in
+                    if case .node(let n) = i { return values[valueOf[n]!.index].shape.rank } else { return nil }
+                }.max() ?? 0
             var inputIDs: [ValueID] = []
             for input in desc.inputs {
                 switch input {
@@ -105,8 +106,9 @@ public struct Graph: Sendable {
                 shape = shapes[k]
             } else {
                 guard desc.layer.inputCount.contains(inShapes.count) else {
-                    throw GraphError.inputCount(node: qualified, className: desc.layer.kerasClassName,
-                                                expected: desc.layer.inputCount, found: inShapes.count)
+                    throw GraphError.inputCount(
+                        node: qualified, className: desc.layer.kerasClassName,
+                        expected: desc.layer.inputCount, found: inShapes.count)
                 }
                 do { shape = try desc.layer.outputShape(inputs: inShapes) } catch let e as LayerShapeError {
                     throw GraphError.shapeMismatch(node: qualified, className: desc.layer.kerasClassName, inputs: inShapes, reason: e.reason)
@@ -143,8 +145,9 @@ public struct Graph: Sendable {
     static func dropBatchAxis(_ c: NDArray, tensorRank: Int, node: String, layer: any GraphLayer) throws -> NDArray {
         guard c.shape.rank > tensorRank else { return c }
         guard c.shape.rank == tensorRank + 1, c.shape[0] == 1 else {
-            throw GraphError.shapeMismatch(node: node, className: layer.kerasClassName, inputs: [c.shape],
-                                           reason: "a constant of this shape would change the batch axis")
+            throw GraphError.shapeMismatch(
+                node: node, className: layer.kerasClassName, inputs: [c.shape],
+                reason: "a constant of this shape would change the batch axis")
         }
         return c.reshaped(Shape(Array(c.shape.dims.dropFirst())))
     }

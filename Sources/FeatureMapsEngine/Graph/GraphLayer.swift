@@ -50,7 +50,6 @@ public struct ExecutionContext {
     /// A context with its own pool of `threads` threads (1: everything on the calling thread).
     public init(threads: Int = 1, kernels: KernelChoice = .fast) {
         require(threads >= 1, "an execution context needs at least one thread")
-        _ = BLAS.configured
         pool = ThreadPool(threads: threads)
         self.kernels = kernels
     }

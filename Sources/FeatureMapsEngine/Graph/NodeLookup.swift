@@ -9,7 +9,8 @@ extension Graph {
         if let v = aliases[name] { return v }
         if let calls = calls(matching: name) { return try pick(name, calls, call: nil) }
         if let colon = name.lastIndex(of: ":"), let k = Int(name[name.index(after: colon)...]),
-           let calls = calls(matching: String(name[..<colon])) {
+            let calls = calls(matching: String(name[..<colon]))
+        {
             return try pick(String(name[..<colon]), calls, call: k)
         }
         throw GraphError.unknownNode(name, suggestions: suggestions(for: name))

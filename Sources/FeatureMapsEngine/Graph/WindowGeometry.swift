@@ -51,7 +51,7 @@ public struct Window2D: Sendable, Equatable {
     /// nil when the window does not fit the map.
     public init?(height: Int, width: Int, kernel: [Int], strides: [Int], dilation: [Int] = [1, 1], padding: Padding) {
         guard let r = AxisWindow(input: height, kernel: kernel[0], stride: strides[0], dilation: dilation[0], padding: padding),
-              let c = AxisWindow(input: width, kernel: kernel[1], stride: strides[1], dilation: dilation[1], padding: padding)
+            let c = AxisWindow(input: width, kernel: kernel[1], stride: strides[1], dilation: dilation[1], padding: padding)
         else { return nil }
         rows = r
         cols = c

@@ -12,12 +12,19 @@ public enum KerasConfigValue: Sendable, Equatable, Decodable, CustomStringConver
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let d = try? c.decode(Double.self) { self = .number(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([KerasConfigValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: KerasConfigValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let d = try? c.decode(Double.self) {
+            self = .number(d)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([KerasConfigValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: KerasConfigValue].self))
+        }
     }
 
     /// Compact JSON-like text, for messages: `"channels_first"`, `[1, 2]`, `{"name": ...}`.
@@ -28,8 +35,9 @@ public enum KerasConfigValue: Sendable, Equatable, Decodable, CustomStringConver
         case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
         case .string(let s): return "\"\(s)\""
         case .array(let a): return "[" + a.map(\.description).joined(separator: ", ") + "]"
-        case .object(let o): return "{" + o.keys.sorted().prefix(4).map { "\"\($0)\": \(o[$0]!)" }.joined(separator: ", ")
-            + (o.count > 4 ? ", ..." : "") + "}"
+        case .object(let o):
+            return "{" + o.keys.sorted().prefix(4).map { "\"\($0)\": \(o[$0]!)" }.joined(separator: ", ")
+                + (o.count > 4 ? ", ..." : "") + "}"
         }
     }
 

@@ -30,8 +30,9 @@ public enum KerasGraphBuilder {
             throw GraphError.unsupportedLayers([UnsupportedLayer(name: spec.qualifiedName, className: spec.className)])
         }
         if spec.isOperation, !spec.inputs.contains(where: { if case .output = $0 { true } else { false } }) {
-            throw GraphError.invalidConfig(layer: spec.qualifiedName, className: spec.className, key: "args",
-                                           reason: "has no tensor argument (only constants)")
+            throw GraphError.invalidConfig(
+                layer: spec.qualifiedName, className: spec.className, key: "args",
+                reason: "has no tensor argument (only constants)")
         }
         return try build(KerasConfig(spec))
     }

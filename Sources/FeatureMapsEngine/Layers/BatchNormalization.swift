@@ -12,8 +12,9 @@ public struct BatchNormalizationLayer: GraphLayer {
     public let mean: [Float], variance: [Float]
 
     public init(axis: Int = -1, epsilon: Float = 1e-3, gamma: [Float]?, beta: [Float]?, mean: [Float], variance: [Float]) {
-        require(mean.count == variance.count && (gamma?.count ?? mean.count) == mean.count && (beta?.count ?? mean.count) == mean.count,
-                "BatchNormalization vectors differ in length")
+        require(
+            mean.count == variance.count && (gamma?.count ?? mean.count) == mean.count && (beta?.count ?? mean.count) == mean.count,
+            "BatchNormalization vectors differ in length")
         self.axis = axis
         self.epsilon = epsilon
         self.gamma = gamma
@@ -71,8 +72,9 @@ extension BatchNormalizationLayer {
         guard w.last!.values.allSatisfy({ $0 + Float(epsilon) > 0 }) else {
             throw c.invalid("moving_variance", "plus epsilon is not positive everywhere (Keras would give NaN)")
         }
-        return BatchNormalizationLayer(axis: axes[0], epsilon: Float(epsilon), gamma: scale ? w[0].values : nil,
-                                       beta: center ? w[scale ? 1 : 0].values : nil,
-                                       mean: w[w.count - 2].values, variance: w[w.count - 1].values)
+        return BatchNormalizationLayer(
+            axis: axes[0], epsilon: Float(epsilon), gamma: scale ? w[0].values : nil,
+            beta: center ? w[scale ? 1 : 0].values : nil,
+            mean: w[w.count - 2].values, variance: w[w.count - 1].values)
     }
 }

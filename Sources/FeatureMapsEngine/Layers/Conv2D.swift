@@ -15,8 +15,10 @@ public struct Conv2DLayer: GraphLayer {
     public let groups: Int
     public let activation: Activation
 
-    public init(kernel: WeightArray, bias: WeightArray? = nil, strides: [Int] = [1, 1], dilation: [Int] = [1, 1],
-                padding: Padding = .valid, groups: Int = 1, activation: Activation = .linear) {
+    public init(
+        kernel: WeightArray, bias: WeightArray? = nil, strides: [Int] = [1, 1], dilation: [Int] = [1, 1],
+        padding: Padding = .valid, groups: Int = 1, activation: Activation = .linear
+    ) {
         require(kernel.shape.count == 4 && kernel.shape[3] % groups == 0, "Conv2D kernel must be (KH, KW, Cg, F), F a multiple of groups")
         require(bias == nil || bias!.shape == [kernel.shape[3]], "Conv2D bias must be (F)")
         self.kernel = kernel
@@ -33,8 +35,9 @@ public struct Conv2DLayer: GraphLayer {
     public var parameterCount: Int { kernel.values.count + (bias?.values.count ?? 0) }
 
     func window(_ s: Shape) -> Window2D? {
-        Window2D(height: s[0], width: s[1], kernel: [kernel.shape[0], kernel.shape[1]], strides: strides,
-                 dilation: dilation, padding: padding)
+        Window2D(
+            height: s[0], width: s[1], kernel: [kernel.shape[0], kernel.shape[1]], strides: strides,
+            dilation: dilation, padding: padding)
     }
 
     /// (H, W, Cin) -> (OH, OW, F), Cin = G * Cg.
@@ -114,9 +117,11 @@ extension Conv2DLayer {
         let padding = try c.padding()
         let activation = try c.activation()
         let useBias = try c.bool("use_bias", default: true)
-        let w = try c.weights([ExpectedWeight("kernel", [size[0], size[1], nil, filters])]
-                              + (useBias ? [ExpectedWeight("bias", [filters])] : []))
-        return Conv2DLayer(kernel: w[0], bias: useBias ? w[1] : nil, strides: strides, dilation: dilation,
-                           padding: padding, groups: groups, activation: activation)
+        let w = try c.weights(
+            [ExpectedWeight("kernel", [size[0], size[1], nil, filters])]
+                + (useBias ? [ExpectedWeight("bias", [filters])] : []))
+        return Conv2DLayer(
+            kernel: w[0], bias: useBias ? w[1] : nil, strides: strides, dilation: dilation,
+            padding: padding, groups: groups, activation: activation)
     }
 }

@@ -13,8 +13,10 @@ public struct DepthwiseConv2DLayer: GraphLayer {
     public let padding: Padding
     public let activation: Activation
 
-    public init(kernel: WeightArray, bias: WeightArray? = nil, strides: [Int] = [1, 1], dilation: [Int] = [1, 1],
-                padding: Padding = .valid, activation: Activation = .linear) {
+    public init(
+        kernel: WeightArray, bias: WeightArray? = nil, strides: [Int] = [1, 1], dilation: [Int] = [1, 1],
+        padding: Padding = .valid, activation: Activation = .linear
+    ) {
         require(kernel.shape.count == 4, "DepthwiseConv2D kernel must be (KH, KW, C, M)")
         require(bias == nil || bias!.shape == [kernel.shape[2] * kernel.shape[3]], "DepthwiseConv2D bias must be (C*M)")
         self.kernel = kernel
@@ -29,8 +31,9 @@ public struct DepthwiseConv2DLayer: GraphLayer {
     public var parameterCount: Int { kernel.values.count + (bias?.values.count ?? 0) }
 
     func window(_ s: Shape) -> Window2D? {
-        Window2D(height: s[0], width: s[1], kernel: [kernel.shape[0], kernel.shape[1]], strides: strides,
-                 dilation: dilation, padding: padding)
+        Window2D(
+            height: s[0], width: s[1], kernel: [kernel.shape[0], kernel.shape[1]], strides: strides,
+            dilation: dilation, padding: padding)
     }
 
     /// (H, W, C) -> (OH, OW, C*M).
@@ -108,7 +111,8 @@ extension DepthwiseConv2DLayer {
             expected.append(ExpectedWeight("bias", [nil]))
         }
         let w = try c.weights(expected)
-        return DepthwiseConv2DLayer(kernel: w[0], bias: useBias ? w[1] : nil, strides: strides, dilation: dilation,
-                                    padding: padding, activation: activation)
+        return DepthwiseConv2DLayer(
+            kernel: w[0], bias: useBias ? w[1] : nil, strides: strides, dilation: dilation,
+            padding: padding, activation: activation)
     }
 }

@@ -11,8 +11,10 @@ public struct InferenceIdentityLayer: GraphLayer {
     /// The input itself (no copy).
     public func forward(_ inputs: consuming [NDArray], _ context: ExecutionContext) -> NDArray { inputs.removeFirst() }
 
-    static let classNames = ["Identity", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
-                             "GaussianDropout", "AlphaDropout", "ActivityRegularization"]
+    static let classNames = [
+        "Identity", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+        "GaussianDropout", "AlphaDropout", "ActivityRegularization",
+    ]
 
     /// Config: nothing that matters at inference (rate, stddev, seed, noise_shape, l1, l2).
     static func builder(_ name: String) -> @Sendable (KerasConfig) throws -> any GraphLayer {

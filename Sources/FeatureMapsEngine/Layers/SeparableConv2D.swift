@@ -9,10 +9,13 @@ public struct SeparableConv2DLayer: GraphLayer {
     /// (1, 1, C*M, F) with the bias and the activation.
     public let pointwise: Conv2DLayer
 
-    public init(depthwiseKernel: WeightArray, pointwiseKernel: WeightArray, bias: WeightArray? = nil, strides: [Int] = [1, 1],
-                dilation: [Int] = [1, 1], padding: Padding = .valid, activation: Activation = .linear) {
-        require(pointwiseKernel.shape.count == 4 && pointwiseKernel.shape[0] == 1 && pointwiseKernel.shape[1] == 1,
-                "SeparableConv2D pointwise kernel must be (1, 1, C*M, F)")
+    public init(
+        depthwiseKernel: WeightArray, pointwiseKernel: WeightArray, bias: WeightArray? = nil, strides: [Int] = [1, 1],
+        dilation: [Int] = [1, 1], padding: Padding = .valid, activation: Activation = .linear
+    ) {
+        require(
+            pointwiseKernel.shape.count == 4 && pointwiseKernel.shape[0] == 1 && pointwiseKernel.shape[1] == 1,
+            "SeparableConv2D pointwise kernel must be (1, 1, C*M, F)")
         depthwise = DepthwiseConv2DLayer(kernel: depthwiseKernel, strides: strides, dilation: dilation, padding: padding)
         pointwise = Conv2DLayer(kernel: pointwiseKernel, bias: bias, activation: activation)
     }
@@ -49,10 +52,14 @@ extension SeparableConv2DLayer {
         let activation = try c.activation()
         let useBias = try c.bool("use_bias", default: true)
         let cin = c.spec.weights.first.flatMap { $0.shape.count == 4 ? $0.shape[2] : nil }
-        let w = try c.weights([ExpectedWeight("depthwise_kernel", [size[0], size[1], nil, mult]),
-                               ExpectedWeight("pointwise_kernel", [1, 1, cin.map { $0 * mult }, filters])]
-                              + (useBias ? [ExpectedWeight("bias", [filters])] : []))
-        return SeparableConv2DLayer(depthwiseKernel: w[0], pointwiseKernel: w[1], bias: useBias ? w[2] : nil, strides: strides,
-                                    dilation: dilation, padding: padding, activation: activation)
+        let w = try c.weights(
+            [
+                ExpectedWeight("depthwise_kernel", [size[0], size[1], nil, mult]),
+                ExpectedWeight("pointwise_kernel", [1, 1, cin.map { $0 * mult }, filters]),
+            ]
+                + (useBias ? [ExpectedWeight("bias", [filters])] : []))
+        return SeparableConv2DLayer(
+            depthwiseKernel: w[0], pointwiseKernel: w[1], bias: useBias ? w[2] : nil, strides: strides,
+            dilation: dilation, padding: padding, activation: activation)
     }
 }

@@ -12,7 +12,9 @@ public struct SoftmaxLayer: GraphLayer {
     public var kerasClassName: String { "Softmax" }
 
     public func outputShape(inputs: [Shape]) throws -> Shape {
-        guard inputs[0].batchlessAxis(axis) != nil else { throw LayerShapeError("axis \(axis) is not an axis of this input (the batch axis cannot be one)") }
+        guard inputs[0].batchlessAxis(axis) != nil else {
+            throw LayerShapeError("axis \(axis) is not an axis of this input (the batch axis cannot be one)")
+        }
         return inputs[0]
     }
 

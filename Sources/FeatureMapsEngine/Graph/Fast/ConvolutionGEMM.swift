@@ -28,17 +28,20 @@ enum ConvolutionGEMM {
                         let c = dst + rows.lowerBound * ow * f
                         if direct {
                             for g in 0..<groups {
-                                BLAS.gemm(m: m, n: fg, k: cg, a: src + rows.lowerBound * w * cin + g * cg, lda: cin,
-                                          b: kern + g * fg, ldb: f, c: c + g * fg, ldc: f)
+                                BLAS.gemm(
+                                    m: m, n: fg, k: cg, a: src + rows.lowerBound * w * cin + g * cg, lda: cin,
+                                    b: kern + g * fg, ldb: f, c: c + g * fg, ldc: f)
                             }
                         } else {
                             var columns = [Float](repeating: 0, count: m * k)
                             columns.withUnsafeMutableBufferPointer { col in
                                 for g in 0..<groups {
-                                    im2col(src, h: h, w: w, cin: cin, win: win, kh: kh, kw: kw, cg: cg, group: g, rows: rows,
-                                           into: col.baseAddress!)
-                                    BLAS.gemm(m: m, n: fg, k: k, a: col.baseAddress!, lda: k, b: kern + g * fg, ldb: f,
-                                              c: c + g * fg, ldc: f)
+                                    im2col(
+                                        src, h: h, w: w, cin: cin, win: win, kh: kh, kw: kw, cg: cg, group: g, rows: rows,
+                                        into: col.baseAddress!)
+                                    BLAS.gemm(
+                                        m: m, n: fg, k: k, a: col.baseAddress!, lda: k, b: kern + g * fg, ldb: f,
+                                        c: c + g * fg, ldc: f)
                                 }
                             }
                         }
@@ -93,8 +96,9 @@ enum ConvolutionGEMM {
                         return
                     }
                     context.forEachBand(m, workPerItem: n) { rows in
-                        BLAS.gemm(m: rows.count, n: n, k: k, a: a + rows.lowerBound * k, lda: k, b: b, ldb: n,
-                                  c: c + rows.lowerBound * n, ldc: n)
+                        BLAS.gemm(
+                            m: rows.count, n: n, k: k, a: a + rows.lowerBound * k, lda: k, b: b, ldb: n,
+                            c: c + rows.lowerBound * n, ldc: n)
                         epilogue(c + rows.lowerBound * n, count: rows.count, channels: n, bias: l.bias?.values, l.activation)
                     }
                 }
