@@ -19,6 +19,7 @@ final class FusedKernelTests: XCTestCase {
     }
 
     func testDepthwiseWithBatchNormAndReLU6MatchesReferenceAndSeparatePasses() {
+        let widths = testedWidths()
         var rng = SplitMix64(seed: 11)
         for (h, w) in sizes {
             for c in channelCounts {
@@ -48,7 +49,7 @@ final class FusedKernelTests: XCTestCase {
                             x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
                             outHeight: oh, outWidth: ow, bn: bn, relu6: relu, threads: 3)
                         XCTAssertEqual(fused.data, threaded.data, "\(what): 1 and 3 threads differ")
-                        for width in SIMDWidth.allCases where width.isSupported {
+                        for width in widths {
                             let other = Kernels.depthwiseConv3x3(
                                 x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
                                 outHeight: oh, outWidth: ow, bn: bn, relu6: relu, simd: width)
@@ -62,6 +63,7 @@ final class FusedKernelTests: XCTestCase {
 
     /// Several tasks per layer: 40x40 (M = 1600, split by rows), and 7x7 with 320 outputs (split by columns).
     func testPointwiseWithBatchNormResidualAndReLU6MatchesReference() {
+        let widths = testedWidths()
         var rng = SplitMix64(seed: 12)
         let shapes: [(h: Int, w: Int, cin: Int, cout: Int)] = [
             (1, 1, 3, 8), (5, 7, 17, 17), (40, 40, 8, 96), (40, 40, 24, 24), (7, 7, 17, 320), (3, 5, 64, 100),
@@ -94,7 +96,7 @@ final class FusedKernelTests: XCTestCase {
                     x, kernel: k, outChannels: cout, bn: bn,
                     residual: useResidual ? residual : nil, relu6: relu, threads: 2)
                 XCTAssertEqual(fused.data, threaded.data, "\(what): 1 and 2 threads differ")
-                for width in SIMDWidth.allCases where width.isSupported {
+                for width in widths {
                     let other = Kernels.pointwiseConv(
                         x, kernel: k, outChannels: cout, bn: bn,
                         residual: useResidual ? residual : nil, relu6: relu, simd: width)
@@ -175,7 +177,7 @@ final class FusedKernelTests: XCTestCase {
 final class RegisterGEMMTests: XCTestCase {
     func testRegisterGEMMMatchesOpenBLASAtEveryWidth() throws {
         var rng = SplitMix64(seed: 13)
-        let widths = SIMDWidth.allCases.filter(\.isSupported)
+        let widths = testedWidths()
         if widths.count < 2 { print("RegisterGEMMTests: this CPU has no AVX-512; only the 8-lane kernels are tested") }
         for k in [1, 3, 16, 17, 27, 32, 96, 145] {
             for (m, n) in [(1, 8), (5, 16), (7, 24), (13, 17), (33, 40), (64, 96), (9, 1), (17, 3), (19, 100), (11, 52)] {
@@ -247,7 +249,7 @@ final class BandedBlockTests: XCTestCase {
         var rng = SplitMix64(seed: 31)
         for (h, w) in [(448, 448), (451, 437)] {
             let x = rng.tensor(h, w, 3)
-            for simd in SIMDWidth.allCases where simd.isSupported {
+            for simd in testedWidths() {
                 let pass = ForwardPass(model: model, threads: 1, simd: simd)
                 XCTAssertTrue(
                     pass.runsBanded(model.blocks[1], h: (h + 1) / 2, w: (w + 1) / 2, Recorder(layers: [], wanted: [])),

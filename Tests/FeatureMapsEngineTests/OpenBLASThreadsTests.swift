@@ -35,7 +35,7 @@ final class OpenBLASThreadsTests: XCTestCase {
             for (name, g) in gradients { out["d/" + name] = g.data.map(\.bitPattern) }
             return out
         }
-        for simd in SIMDWidth.allCases where simd.isSupported {
+        for simd in testedWidths() {
             OpenBLASThreads.useOne(stoppingIdleWorkers: true)
             XCTAssertEqual(OpenBLASThreads.count, 1)
             let one = try bits(engineThreads: 1, simd: simd)
