@@ -4,45 +4,47 @@
 // The dependency list is the architecture:
 //   FeatureMapsEngine   tensors, kernels, the MobileNetV2 graph, labels. Opens no files, prints nothing.
 //   FeatureMapsKernels  the engine's SIMD kernels (register GEMM, depthwise, epilogues), 8 lanes;
-//                       FeatureMapsKernelsAVX512 is the same source (symlinks) with 16 lanes and
-//                       AVX-512 code, called only on CPUs that have it (CCPUFeatures asks the CPU).
-//   FeatureMapsKernelTypes  the contracts both kernel modules share (Epilogue, DepthwiseShape).
+//                       CKernelsAVX512 is their 16-lane twin in C (AVX-512 by target attributes in
+//                       the source, no flags), called only on CPUs that have it (CCPUFeatures asks).
+//   FeatureMapsKernelTypes  the contracts the kernels share (Epilogue, DepthwiseShape).
 //   FeatureMapsSupport  what every layer shares: one-line message escaping, a monotonic clock.
-//   FeatureMapsWeights  HDF5 wrapper + Keras legacy weights-file reader -> engine weights; the
-//                       isolated HDF5 reader also reads a model file's root attributes and Keras 3
-//                       `vars` groups for FeatureMapsModels.
+//   FeatureMapsHDF5     HDF5 wrapper, Keras legacy weights layout -> a manifest, the reader's wire
+//                       format. No Foundation, no engine: all that featuremaps-hdf5-reader links.
+//   FeatureMapsHDF5Reader  the executable featuremaps-hdf5-reader: reads one weights file with
+//                       libhdf5 in a process of its own (a crash or endless loop there ends it, not
+//                       the caller). FeatureMapsWeights depends on it so that SwiftPM builds it
+//                       beside every program that uses the library.
+//   FeatureMapsWeights  starts the reader (posix_spawn), checks and reads its answer -> engine
+//                       weights; weights lookup and download.
+//   FeatureMapsProcessTuning  malloc settings for the command and the reader (process-wide; in no
+//                       product, never called by a library module).
 //   FeatureMapsModels   the user's own Keras model files (.keras zip, full-model .h5) -> a checked,
-//                       neutral description (layers, graph, config as JSON values, weights). Swift
-//                       only: its HDF5 reading goes through FeatureMapsWeights' isolated reader; the
-//                       zip library (ZIPFoundation) is needed by it alone.
+//                       neutral description (layers, graph, config as JSON values, weights). Its HDF5
+//                       reading goes through FeatureMapsWeights' reader process (KerasStoredFile; the
+//                       reader's model-file part, KerasModelStorage, is in FeatureMapsHDF5); the zip
+//                       library (ZIPFoundation) is needed by it alone.
 //   FeatureMapsImages   JPEG/PNG decode and PNG encode (C shims), antialiased resize.
 //   FeatureMapsRender   normalisation, viridis, grid layout, bitmap font (pure Swift).
 //   FeatureMaps         the library facade: weights lookup, pipeline, .npy, atomic writes.
 //   FeatureMapsCLI      the CLI (product and binary `featuremaps`): options -> library calls, no math.
 import PackageDescription
 
-// The AVX-512 kernel module's code generation: AVX-512 F/BW/DQ/VL (with AVX2 and FMA) on top of the
-// build's target CPU, for this module alone. x86-64 only; elsewhere it builds as plain 16-lane
-// vectors and the engine never selects it (CCPUFeatures reports no AVX-512).
-#if arch(x86_64)
-let avx512Flags: [SwiftSetting] = [.unsafeFlags([
-    "-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mavx512f", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512vl",
-])]
-#else
-let avx512Flags: [SwiftSetting] = []
-#endif
-
 let package = Package(
     name: "featuremaps",
     products: [
         .library(
             name: "FeatureMaps",
-            targets: ["FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsModels", "FeatureMapsImages",
-                      "FeatureMapsRender", "FeatureMapsKernelTypes", "FeatureMapsSupport"]),
+            targets: [
+                "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsHDF5", "FeatureMapsModels",
+                "FeatureMapsImages",
+                "FeatureMapsRender", "FeatureMapsKernelTypes", "FeatureMapsSupport",
+            ]),
         .executable(name: "featuremaps", targets: ["FeatureMapsCLI"]),
+        .executable(name: "featuremaps-hdf5-reader", targets: ["FeatureMapsHDF5Reader"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
@@ -55,6 +57,9 @@ let package = Package(
         .systemLibrary(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
+        // <malloc.h>'s mallopt and M_* parameters; posix_spawn/pipe2 declarations hidden without _GNU_SOURCE.
+        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CSpawn"),
         .target(
             name: "CJPEG",
             linkerSettings: [.linkedLibrary("jpeg")]),
@@ -62,17 +67,28 @@ let package = Package(
         .target(name: "FeatureMapsSupport"),
         .target(name: "FeatureMapsKernelTypes"),
         .target(name: "FeatureMapsKernels", dependencies: ["FeatureMapsKernelTypes"]),
-        .target(
-            name: "FeatureMapsKernelsAVX512", dependencies: ["FeatureMapsKernelTypes"],
-            swiftSettings: [.define("FEATUREMAPS_AVX512")] + avx512Flags),
+        // AVX-512 code by `#pragma clang attribute push(target(...))` in its files (no compiler flags:
+        // SwiftPM refuses a versioned dependency on a package with unsafeFlags). On other
+        // architectures its entry points trap, and the engine never calls them.
+        .target(name: "CKernelsAVX512"),
         .target(
             name: "FeatureMapsEngine",
-            dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "FeatureMapsKernelsAVX512"]),
-        .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsSupport", "FeatureMapsEngine"]),
+            dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "CKernelsAVX512"]),
+        .target(name: "FeatureMapsHDF5", dependencies: ["CHDF5"]),
+        .target(name: "FeatureMapsProcessTuning", dependencies: ["CMalloc"]),
+        .executableTarget(name: "FeatureMapsHDF5Reader", dependencies: ["FeatureMapsHDF5", "FeatureMapsProcessTuning"]),
+        .target(
+            name: "FeatureMapsWeights",
+            dependencies: [
+                "FeatureMapsHDF5", "FeatureMapsHDF5Reader", "CSpawn", "FeatureMapsSupport", "FeatureMapsEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "FeatureMapsModels",
-            dependencies: ["FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights",
-                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: [
+                "FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
         .target(name: "FeatureMapsRender", dependencies: ["FeatureMapsEngine", "FeatureMapsImages"]),
         .target(
@@ -80,7 +96,10 @@ let package = Package(
             dependencies: ["FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
         .executableTarget(
             name: "FeatureMapsCLI",
-            dependencies: ["FeatureMaps", "FeatureMapsSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "FeatureMaps", "FeatureMapsSupport", "FeatureMapsProcessTuning",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // Test support: deterministic random numbers for the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "FeatureMapsSupportTests", dependencies: ["FeatureMapsSupport"]),
@@ -90,11 +109,18 @@ let package = Package(
         .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
         .testTarget(
             name: "FeatureMapsModelsTests",
-            dependencies: ["FeatureMapsModels", "FeatureMapsWeights", "FeatureMapsEngine",
-                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: [
+                "FeatureMapsModels", "FeatureMapsWeights", "FeatureMapsEngine",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        .testTarget(name: "FeatureMapsProcessTuningTests", dependencies: ["FeatureMapsProcessTuning"]),
         .testTarget(name: "FeatureMapsImagesTests", dependencies: ["FeatureMapsImages"]),
         .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages", "FeatureMapsEngine"]),
-        .testTarget(name: "FeatureMapsTests", dependencies: ["TestSupport", "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
-        .testTarget(name: "CLITests", dependencies: ["FeatureMapsCLI", "FeatureMaps", "FeatureMapsImages", "FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
+        .testTarget(
+            name: "FeatureMapsTests",
+            dependencies: ["TestSupport", "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["FeatureMapsCLI", "FeatureMaps", "FeatureMapsImages", "FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
     ]
 )

@@ -9,39 +9,53 @@ import PackageDescription
 
 let package = Package(
     name: "featuremaps-fuzz",
+    products: [
+        .executable(name: "featuremaps-hdf5-reader", targets: ["FeatureMapsHDF5Reader"])
+    ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial"),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng"),
+        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CSpawn"),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "CCPUFeatures"),
         .target(name: "FeatureMapsSupport"),
         .target(name: "FeatureMapsKernelTypes"),
         .target(name: "FeatureMapsKernels", dependencies: ["FeatureMapsKernelTypes"]),
-        .target(
-            name: "FeatureMapsKernelsAVX512", dependencies: ["FeatureMapsKernelTypes"],
-            swiftSettings: [.define("FEATUREMAPS_AVX512"), .unsafeFlags([
-                "-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mavx512f", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512vl",
-            ])]),
+        .target(name: "CKernelsAVX512"),
         .target(
             name: "FeatureMapsEngine",
-            dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "FeatureMapsKernelsAVX512"]),
-        .target(name: "FeatureMapsWeights", dependencies: ["CHDF5", "FeatureMapsSupport", "FeatureMapsEngine"]),
+            dependencies: ["COpenBLAS", "CCPUFeatures", "FeatureMapsSupport", "FeatureMapsKernelTypes", "FeatureMapsKernels", "CKernelsAVX512"]),
+        .target(name: "FeatureMapsHDF5", dependencies: ["CHDF5"]),
+        .target(name: "FeatureMapsProcessTuning", dependencies: ["CMalloc"]),
+        /// The weights reader FuzzWeights starts for every input (found beside it in .build/release),
+        /// built with the same sanitizers.
+        .executableTarget(name: "FeatureMapsHDF5Reader", dependencies: ["FeatureMapsHDF5", "FeatureMapsProcessTuning"]),
+        .target(
+            name: "FeatureMapsWeights",
+            dependencies: [
+                "FeatureMapsHDF5", "FeatureMapsHDF5Reader", "CSpawn", "FeatureMapsSupport", "FeatureMapsEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
         .target(
             name: "FeatureMapsModels",
-            dependencies: ["FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights",
-                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: [
+                "FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         /// JPEG/PNG bytes -> ImageDecoder.decode (by content), with a 4-megapixel limit.
         .executableTarget(name: "FuzzImages", dependencies: ["FeatureMapsImages"]),
         /// Bytes -> a temporary .h5 file -> WeightsLoader.load (HDF5, Keras layout, MobileNetV2 checks).
         .executableTarget(name: "FuzzWeights", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine"]),
         /// Bytes -> a model config -> KerasModelFile.architecture (JSON, graph, layer policy and caps).
         .executableTarget(name: "FuzzModelConfig", dependencies: ["FeatureMapsModels"]),
-        /// Bytes -> a file -> KerasModelFile.read (zip archive or HDF5, the reader child, the checks).
+        /// Bytes -> a file -> KerasModelFile.read (zip archive or HDF5, the reader process, the checks).
         .executableTarget(name: "FuzzModelArchive", dependencies: ["FeatureMapsModels"]),
     ]
 )

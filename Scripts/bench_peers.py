@@ -5,7 +5,8 @@ into a float32 TFLite model (TFLiteConverter, no quantization) and an ONNX model
 that both agree with featuremaps' own predictions, then times, for each thread count, rounds of
 `--runs` passes of each engine in turn (TFLite, ONNX Runtime, featuremaps via `featuremaps bench
 --json`), alternating so that the machine's load changes touch all three alike. Prints medians and
-minimums over all rounds, and featuremaps / peer ratios. When OPENBLAS_CORETYPE is set in the
+minimums over all rounds, and featuremaps / peer ratios. `--baseline BINARY` times another
+featuremaps build (e.g. the previous commit's) in the same rounds and prints the ratio of the two. When OPENBLAS_CORETYPE is set in the
 environment (it overrides OpenBLAS's own choice of kernels), featuremaps is also timed without it.
 
 Warm-up: the peers are warmed up once (10 passes) and then stay in this process, warm, for every
@@ -110,6 +111,7 @@ def main():
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--runs", type=int, default=40)
     p.add_argument("--threads", default="1,2")
+    p.add_argument("--baseline", help="another featuremaps binary (e.g. an older build), timed in the same rounds")
     args = p.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -144,6 +146,9 @@ def main():
                 samples[other] = []
             fresh = "featuremaps, fresh process (5 warm-up passes)"
             samples[fresh] = []
+            baseline = "featuremaps baseline build"
+            if args.baseline:
+                samples[baseline] = []
             kernels = {}
             for _ in range(args.rounds):
                 for peer in peers:
@@ -156,6 +161,9 @@ def main():
                     samples[other] += ms
                 ms, kernels[fresh] = time_featuremaps(args.binary, args.weights, args.image, threads, args.runs, warmup=5)
                 samples[fresh] += ms
+                if args.baseline:
+                    ms, kernels[baseline] = time_featuremaps(args.baseline, args.weights, args.image, threads, args.runs)
+                    samples[baseline] += ms
             ours_med = statistics.median(samples["featuremaps"])
             ours_min = min(samples["featuremaps"])
             print(f"\n{threads} thread(s), {args.rounds} alternating rounds of {args.runs} passes "
@@ -170,6 +178,10 @@ def main():
                 else:
                     ratio = f"   {ours_med / med:.2f}x, {ours_min / low:.2f}x"
                 print(f"{label:52} {med:10.3f} {low:8.3f}{ratio}")
+            if args.baseline:
+                base = samples[baseline]
+                print(f"featuremaps / baseline build ({args.baseline}): {ours_med / statistics.median(base):.3f}x median, "
+                      f"{ours_min / min(base):.3f}x min")
 
 
 if __name__ == "__main__":

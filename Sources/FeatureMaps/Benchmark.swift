@@ -66,7 +66,7 @@ public struct BenchmarkReport: Sendable {
     public let simd: SIMDWidth
     /// Time to read and check the weights file (`Benchmark.weightsLoad`), when measured.
     public var weightsLoad: TimingSummary?
-    /// The same read in this process, without the reader child, when measured.
+    /// The same read in this process, without the reader process, when measured.
     public var weightsLoadInProcess: TimingSummary?
 
     public var multiplyAdds: Int { stages.reduce(0) { $0 + $1.multiplyAdds } }
@@ -121,7 +121,7 @@ public enum Benchmark {
 
 extension Benchmark {
     /// Reads and checks the weights file at `path` `runs` times (`WeightsLoader.load`), timing each.
-    /// `isolated`: through the reader child (what every command does); false: HDF5 in this process,
+    /// `isolated`: through the reader process (what every command does); false: HDF5 in this process,
     /// to show what the isolation costs.
     public static func weightsLoad(path: String, runs: Int, isolated: Bool = true) throws -> TimingSummary {
         var samples: [Double] = []
@@ -158,14 +158,20 @@ extension BenchmarkReport {
             ("peak_rss_bytes", .int(peakResidentBytes)),
             ("samples_ms", .array(samples.map(ms))),
             ("weights_load_ms", weightsLoad.map { .object([("median", ms($0.median)), ("min", ms($0.minimum))]) } ?? .null),
-            ("weights_load_in_process_ms",
-             weightsLoadInProcess.map { .object([("median", ms($0.median)), ("min", ms($0.minimum))]) } ?? .null),
-            ("stages", .array(stages.map { s in
-                .object([
-                    ("name", .string(s.name)), ("multiply_adds", .int(s.multiplyAdds)),
-                    ("median_ms", ms(s.timing.median)), ("min_ms", ms(s.timing.minimum)), ("max_ms", ms(s.timing.maximum)),
-                ])
-            })),
+            (
+                "weights_load_in_process_ms",
+                weightsLoadInProcess.map { .object([("median", ms($0.median)), ("min", ms($0.minimum))]) } ?? .null
+            ),
+            (
+                "stages",
+                .array(
+                    stages.map { s in
+                        .object([
+                            ("name", .string(s.name)), ("multiply_adds", .int(s.multiplyAdds)),
+                            ("median_ms", ms(s.timing.median)), ("min_ms", ms(s.timing.minimum)), ("max_ms", ms(s.timing.maximum)),
+                        ])
+                    })
+            ),
         ])
     }
 }

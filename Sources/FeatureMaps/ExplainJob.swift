@@ -43,8 +43,10 @@ public struct ExplainJob {
 
     /// Throws `EngineError.noClassificationTop` for weights without the top and `notASpatialLayer`
     /// for a layer that has no map (the pooled vector, `predictions`).
-    public init(session: Session, classChoice: ClassChoice, layer: ResolvedLayer, method: ExplainMethod,
-                topChannels: Int?, columns: Int = 4, directory: String, writeNPY: Bool) throws {
+    public init(
+        session: Session, classChoice: ClassChoice, layer: ResolvedLayer, method: ExplainMethod,
+        topChannels: Int?, columns: Int = 4, directory: String, writeNPY: Bool
+    ) throws {
         guard session.model.architecture.classes != nil else { throw EngineError.noClassificationTop }
         if layer.layer.kind == .dense || layer.layer.kind == .globalAveragePooling {
             throw EngineError.notASpatialLayer(layer.requested)
@@ -61,8 +63,9 @@ public struct ExplainJob {
 
     public func explain(_ image: PreparedImage) throws {
         let needsLayer = method.gradCAM || topChannels != nil
-        let e = try session.model.explain(image.tensor, class: classChoice, gradCAMLayer: needsLayer ? layer.layer.name : nil,
-                                          saliency: method.saliency)
+        let e = try session.model.explain(
+            image.tensor, class: classChoice, gradCAMLayer: needsLayer ? layer.layer.name : nil,
+            saliency: method.saliency)
         let classes = e.probabilities.count
         let imageNet = classes == ImageNet.classes.count ? ImageNet.classes[e.classIndex] : nil
         let explained = ExplainedClass(
@@ -71,50 +74,64 @@ public struct ExplainJob {
         let title = URL(fileURLWithPath: image.path).lastPathComponent
         let layerText = layer.isAlias ? "\(layer.requested) = \(layer.layer.name)" : layer.layer.name
         let classText = imageNet.map(ImageNet.describe) ?? "\(e.classIndex)"
-        note("\(title): explaining \(classText), probability \(String(format: "%.2f%%", Double(e.probability) * 100)), "
-             + "rank \(explained.rank), logit \(String(format: "%.3f", Double(e.logit)))")
+        note(
+            "\(title): explaining \(classText), probability \(String(format: "%.2f%%", Double(e.probability) * 100)), "
+                + "rank \(explained.rank), logit \(String(format: "%.3f", Double(e.logit)))")
 
         if method.gradCAM, let cam = e.gradCAM {
-            let picture = try ExplainRenderer.gradCAM(cam, input: image.networkImage, explained: explained, classes: classes,
-                                                      title: title)
-            try write(picture.image, image, name: "gradcam_" + layer.requested, text: [
-                ("Method", "Grad-CAM (jet, opacity \(ExplainRenderer.overlayOpacity))"), ("Layer", layerText),
-            ], explained: explained, classText: classText)
+            let picture = try ExplainRenderer.gradCAM(
+                cam, input: image.networkImage, explained: explained, classes: classes,
+                title: title)
+            try write(
+                picture.image, image, name: "gradcam_" + layer.requested,
+                text: [
+                    ("Method", "Grad-CAM (jet, opacity \(ExplainRenderer.overlayOpacity))"), ("Layer", layerText),
+                ], explained: explained, classText: classText)
             if writeNPY {
                 try writeArray(cam.map, shape: [cam.height, cam.width], image, name: "gradcam_" + layer.requested)
             }
         }
         if let s = e.saliency {
-            let picture = try ExplainRenderer.saliency(s, input: image.networkImage, explained: explained, classes: classes,
-                                                       title: title)
-            try write(picture.image, image, name: "saliency", text: [
-                ("Method", "saliency: max over RGB of |d logit / d input|, input preprocessed to [-1, 1]"),
-            ], explained: explained, classText: classText)
+            let picture = try ExplainRenderer.saliency(
+                s, input: image.networkImage, explained: explained, classes: classes,
+                title: title)
+            try write(
+                picture.image, image, name: "saliency",
+                text: [
+                    ("Method", "saliency: max over RGB of |d logit / d input|, input preprocessed to [-1, 1]")
+                ], explained: explained, classText: classText)
             if writeNPY { try writeArray(s.values, shape: [s.height, s.width], image, name: "saliency") }
         }
         if let n = topChannels, let cam = e.gradCAM {
-            let grid = try ExplainRenderer.topChannels(cam, count: n, columns: columns, explained: explained, classes: classes,
-                                                       title: title)
-            try write(grid.image, image, name: "top_channels_" + layer.requested, text: [
-                ("Method", "top channels by gradient x activation"), ("Layer", layerText),
-                ("Channels", ChannelList.describe(grid.channels) + " (0-based, largest contribution first)"),
-            ], explained: explained, classText: classText)
+            let grid = try ExplainRenderer.topChannels(
+                cam, count: n, columns: columns, explained: explained, classes: classes,
+                title: title)
+            try write(
+                grid.image, image, name: "top_channels_" + layer.requested,
+                text: [
+                    ("Method", "top channels by gradient x activation"), ("Layer", layerText),
+                    ("Channels", ChannelList.describe(grid.channels) + " (0-based, largest contribution first)"),
+                ], explained: explained, classText: classText)
             if grid.channels.count < n {
                 note("\(layer.requested) has \(grid.channels.count) channels, fewer than the \(n) asked for; showing all")
             }
         }
     }
 
-    private func write(_ picture: RGBImage, _ image: PreparedImage, name: String, text: [(String, String)],
-                       explained: ExplainedClass, classText: String) throws {
+    private func write(
+        _ picture: RGBImage, _ image: PreparedImage, name: String, text: [(String, String)],
+        explained: ExplainedClass, classText: String
+    ) throws {
         let path = OutputPaths.file(directory: directory, stem: image.stem, layer: name, extension: "png")
-        try PNGOutput.write(picture, to: path, text: text.map { (key: $0.0, value: $0.1) } + [
-            (key: "Class", value: classText),
-            (key: "Probability", value: String(format: "%.6f", Double(explained.probability))),
-            (key: "Logit", value: String(explained.logit)),
-            (key: "Input", value: image.path), (key: "Weights", value: session.weights.path),
-            (key: "Input size", value: "\(session.inputSize)x\(session.inputSize)"),
-        ])
+        try PNGOutput.write(
+            picture, to: path,
+            text: text.map { (key: $0.0, value: $0.1) } + [
+                (key: "Class", value: classText),
+                (key: "Probability", value: String(format: "%.6f", Double(explained.probability))),
+                (key: "Logit", value: String(explained.logit)),
+                (key: "Input", value: image.path), (key: "Weights", value: session.weights.path),
+                (key: "Input size", value: "\(session.inputSize)x\(session.inputSize)"),
+            ])
         wrote(path)
     }
 

@@ -35,13 +35,14 @@ public enum NPY {
             throw NPYError.notNPY
         }
         let major = bytes[6]
-        let (headerStart, headerLength) = major == 1
+        let (headerStart, headerLength) =
+            major == 1
             ? (10, Int(bytes[8]) | Int(bytes[9]) << 8)
             : (12, Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24)
         guard bytes.count >= headerStart + headerLength else { throw NPYError.truncated }
         let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
         guard header.contains("'descr': '<f4'"), header.contains("'fortran_order': False"),
-              let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")")
+            let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")")
         else { throw NPYError.unsupported(header) }
         let shape = header[open.upperBound..<close].split(separator: ",").compactMap {
             Int($0.trimmingCharacters(in: .whitespaces))
@@ -51,8 +52,9 @@ public enum NPY {
         guard bytes.count == data + 4 * count else { throw NPYError.truncated }
         let values = (0..<count).map { i -> Float in
             let o = data + 4 * i
-            return Float(bitPattern: UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16
-                            | UInt32(bytes[o + 3]) << 24)
+            return Float(
+                bitPattern: UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16
+                    | UInt32(bytes[o + 3]) << 24)
         }
         return (shape, values)
     }

@@ -17,8 +17,10 @@ public struct RenderJob {
     public var wrote: (String) -> Void = { _ in }
     public var note: (String) -> Void = { _ in }
 
-    public init(session: Session, layers: [ResolvedLayer], selection: ChannelSelection, columns: Int,
-                normalization: Normalization, directory: String, overview: Bool, threads: Int = Session.defaultThreads) {
+    public init(
+        session: Session, layers: [ResolvedLayer], selection: ChannelSelection, columns: Int,
+        normalization: Normalization, directory: String, overview: Bool, threads: Int = Session.defaultThreads
+    ) {
         self.session = session
         self.layers = layers
         self.selection = selection
@@ -38,20 +40,26 @@ public struct RenderJob {
         if overview && hasTop { capture.append(try session.layerLookup.resolve("predictions")) }
         let outputs = try session.activations(image, layers: capture, using: pass)
         for layer in layers {
-            let spec = GridSpec(layerName: layer.requested, resolvedName: layer.isAlias ? layer.layer.name : nil,
-                                selection: selection, normalization: normalization, columns: columns)
+            let spec = GridSpec(
+                layerName: layer.requested, resolvedName: layer.isAlias ? layer.layer.name : nil,
+                selection: selection, normalization: normalization, columns: columns)
             let grid = try GridRenderer.render(outputs[layer.layer.name]!, spec: spec)
             let path = OutputPaths.file(directory: directory, stem: image.stem, layer: layer.requested, extension: "png")
-            try PNGOutput.write(grid.image, to: path, text: metadata(image, extra: [
-                ("Layer", layer.isAlias ? "\(layer.requested) = \(layer.layer.name)" : layer.layer.name),
-                ("Channels", ChannelList.describe(grid.channels) + " (0-based; " + selection.summary + ")"),
-                ("Normalization", normalization.summary),
-            ]))
+            try PNGOutput.write(
+                grid.image, to: path,
+                text: metadata(
+                    image,
+                    extra: [
+                        ("Layer", layer.isAlias ? "\(layer.requested) = \(layer.layer.name)" : layer.layer.name),
+                        ("Channels", ChannelList.describe(grid.channels) + " (0-based; " + selection.summary + ")"),
+                        ("Normalization", normalization.summary),
+                    ]))
             wrote(path)
             grid.notes.forEach { note($0.description) }
         }
         guard overview else { return }
-        let predictions = hasTop
+        let predictions =
+            hasTop
             ? Predictions.top(OverviewRenderer.maxPredictions, of: outputs["predictions"]!.data).map {
                 OverviewPrediction(label: $0.imageNetClass?.label ?? "class \($0.classIndex)", probability: $0.probability)
             } : []
@@ -60,16 +68,22 @@ public struct RenderJob {
             return .first(OverviewRenderer.channelsPerRow)
         }()
         let rows = layers.map {
-            OverviewRow(layerName: $0.requested, resolvedName: $0.isAlias ? $0.layer.name : nil,
-                        map: outputs[$0.layer.name]!, selection: rowSelection)
+            OverviewRow(
+                layerName: $0.requested, resolvedName: $0.isAlias ? $0.layer.name : nil,
+                map: outputs[$0.layer.name]!, selection: rowSelection)
         }
-        let picture = try OverviewRenderer.render(input: image.networkImage, predictions: predictions, rows: rows,
-                                                  title: URL(fileURLWithPath: image.path).lastPathComponent)
+        let picture = try OverviewRenderer.render(
+            input: image.networkImage, predictions: predictions, rows: rows,
+            title: URL(fileURLWithPath: image.path).lastPathComponent)
         let path = OutputPaths.file(directory: directory, stem: image.stem, layer: "overview", extension: "png")
-        try PNGOutput.write(picture, to: path, text: metadata(image, extra: [
-            ("Layers", layers.map(\.layer.name).joined(separator: ",")),
-            ("Channels", rowSelection.summary), ("Normalization", Normalization.channel.summary),
-        ]))
+        try PNGOutput.write(
+            picture, to: path,
+            text: metadata(
+                image,
+                extra: [
+                    ("Layers", layers.map(\.layer.name).joined(separator: ",")),
+                    ("Channels", rowSelection.summary), ("Normalization", Normalization.channel.summary),
+                ]))
         wrote(path)
     }
 

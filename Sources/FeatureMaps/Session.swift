@@ -30,9 +30,11 @@ public struct Session: Sendable {
     /// Finds (flag, environment, Keras cache) and loads the weights; when none is found, downloads
     /// Keras's file for `variant` into the Keras cache first (unless `offline` or FEATUREMAPS_OFFLINE),
     /// reporting to `progress` (see `WeightsLocator.plan`, `WeightsDownloader`).
-    public static func open(weightsFlag: String?, inputSize: Int = 224, variant: WeightsVariant = .standard,
-                            offline: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            progress: DownloadProgressHandler? = nil) throws -> Session {
+    public static func open(
+        weightsFlag: String?, inputSize: Int = 224, variant: WeightsVariant = .standard,
+        offline: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment,
+        progress: DownloadProgressHandler? = nil
+    ) throws -> Session {
         let plan = try WeightsLocator.plan(flag: weightsFlag, variant: variant, offline: offline, environment: environment)
         let (weights, location) = try plan.execute(variant, environment: environment, progress: progress)
         return Session(weights: weights, location: location, inputSize: inputSize)
@@ -65,7 +67,8 @@ public struct Session: Sendable {
     }
 
     public func prepare(_ decoded: RGBImage, path: String) -> PreparedImage {
-        let resized = decoded.width == inputSize && decoded.height == inputSize
+        let resized =
+            decoded.width == inputSize && decoded.height == inputSize
             ? decoded : ImageResizer.resizeBilinear(decoded, width: inputSize, height: inputSize)
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return PreparedImage(

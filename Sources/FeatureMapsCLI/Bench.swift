@@ -24,10 +24,14 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Threads of the forward pass (1 to 64).")
     var threads = 1
 
-    @Option(name: .long, help: ArgumentHelp("Stop after the deepest of these layers (default: predictions, or out_relu without a top).", valueName: "L1,L2"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Stop after the deepest of these layers (default: predictions, or out_relu without a top).", valueName: "L1,L2"))
     var layers: String?
 
-    @Option(name: .long, help: ArgumentHelp("Vector width of the engine's own kernels: 8 (AVX2) or 16 (AVX-512; default where the CPU has it).", valueName: "lanes"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Vector width of the engine's own kernels: 8 (AVX2) or 16 (AVX-512; default where the CPU has it).", valueName: "lanes"))
     var simd: Int?
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
@@ -52,10 +56,12 @@ struct Bench: ParsableCommand {
             let session = try Session.open(weightsFlag: weightsOptions.weights, inputSize: inputOptions.inputSize)
             let last = session.model.architecture.classes == nil ? "out_relu" : "predictions"
             let resolved = try session.resolve(layers: layers.map(parseLayerList) ?? [last])
-            let prepared = try image.map { try session.prepare(imageAt: $0) }
+            let prepared =
+                try image.map { try session.prepare(imageAt: $0) }
                 ?? session.prepare(BuiltInImage.notebookTestImage(), path: BuiltInImage.name)
-            let options = BenchmarkOptions(runs: runs, warmup: warmup, threads: threads, layers: resolved.map(\.layer.name),
-                                           simd: simd.flatMap(SIMDWidth.init(rawValue:)) ?? .best)
+            let options = BenchmarkOptions(
+                runs: runs, warmup: warmup, threads: threads, layers: resolved.map(\.layer.name),
+                simd: simd.flatMap(SIMDWidth.init(rawValue:)) ?? .best)
             var report = try Benchmark.run(session, image: prepared, options: options)
             // After the passes, so that the peak memory reported is the forward pass's.
             report.weightsLoad = try Benchmark.weightsLoad(path: session.location.path, runs: 5)
@@ -69,21 +75,28 @@ struct Bench: ParsableCommand {
 enum BenchOutput {
     static func table(_ r: BenchmarkReport) -> String {
         func ms(_ v: Double) -> String { String(format: "%8.3f", v) }
-        var lines = ["forward pass \(r.inputSize)x\(r.inputSize), \(r.threads) thread(s), \(r.runs) runs, stops after \(r.stopLayer), "
-                     + "OpenBLAS \(r.blasKernels) kernels, engine kernels \(r.simd)",
-                     "stage          M mult-adds   median ms   min ms   max ms   GFLOP/s"]
+        var lines = [
+            "forward pass \(r.inputSize)x\(r.inputSize), \(r.threads) thread(s), \(r.runs) runs, stops after \(r.stopLayer), "
+                + "OpenBLAS \(r.blasKernels) kernels, engine kernels \(r.simd)",
+            "stage          M mult-adds   median ms   min ms   max ms   GFLOP/s",
+        ]
         for s in r.stages {
             let gflops = s.timing.median > 0 ? 2 * Double(s.multiplyAdds) / (s.timing.median * 1e6) : 0
-            lines.append(s.name.padding(toLength: 14, withPad: " ", startingAt: 0)
-                         + String(format: "%12.2f", Double(s.multiplyAdds) / 1e6) + "    " + ms(s.timing.median)
-                         + " " + ms(s.timing.minimum) + " " + ms(s.timing.maximum) + String(format: "%10.1f", gflops))
+            lines.append(
+                s.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + String(format: "%12.2f", Double(s.multiplyAdds) / 1e6) + "    " + ms(s.timing.median)
+                    + " " + ms(s.timing.minimum) + " " + ms(s.timing.maximum) + String(format: "%10.1f", gflops))
         }
-        lines.append(String(format: "total %.2f M mult-adds: median %.3f ms, min %.3f ms, max %.3f ms",
-                            Double(r.multiplyAdds) / 1e6, r.total.median, r.total.minimum, r.total.maximum))
-        lines.append(String(format: "%.1f GFLOP/s at the median, %.1f images/s, peak memory %.1f MB",
-                            r.gflopsAtMedian, r.imagesPerSecond, Double(r.peakResidentBytes) / 1e6))
+        lines.append(
+            String(
+                format: "total %.2f M mult-adds: median %.3f ms, min %.3f ms, max %.3f ms",
+                Double(r.multiplyAdds) / 1e6, r.total.median, r.total.minimum, r.total.maximum))
+        lines.append(
+            String(
+                format: "%.1f GFLOP/s at the median, %.1f images/s, peak memory %.1f MB",
+                r.gflopsAtMedian, r.imagesPerSecond, Double(r.peakResidentBytes) / 1e6))
         if let load = r.weightsLoad {
-            var line = String(format: "weights load: median %.1f ms, min %.1f ms (5 loads, reader child)", load.median, load.minimum)
+            var line = String(format: "weights load: median %.1f ms, min %.1f ms (5 loads, reader process)", load.median, load.minimum)
             if let own = r.weightsLoadInProcess {
                 line += String(format: "; in this process: median %.1f ms, min %.1f ms", own.median, own.minimum)
             }

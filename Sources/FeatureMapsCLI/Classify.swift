@@ -57,8 +57,9 @@ enum ClassifyOutput {
         for p in predictions {
             let label = p.imageNetClass?.label ?? "class \(p.classIndex)"
             let percent = String(format: "%6.2f%%", Double(p.probability) * 100)
-            lines.append("  \(p.rank). \(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(percent)  "
-                         + "\(p.imageNetClass?.wordNetID ?? "-")  \(p.classIndex)")
+            lines.append(
+                "  \(p.rank). \(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(percent)  "
+                    + "\(p.imageNetClass?.wordNetID ?? "-")  \(p.classIndex)")
         }
         return lines.joined(separator: "\n")
     }
@@ -66,14 +67,18 @@ enum ClassifyOutput {
     static func json(path: String, _ predictions: [Prediction]) -> JSONValue {
         .object([
             ("image", .string(path)),
-            ("predictions", .array(predictions.map { p in
-                .object([
-                    ("rank", .int(p.rank)), ("index", .int(p.classIndex)),
-                    ("wnid", p.imageNetClass.map { .string($0.wordNetID) } ?? .null),
-                    ("label", p.imageNetClass.map { .string($0.label) } ?? .null),
-                    ("probability", .double(Double(p.probability))),
-                ])
-            })),
+            (
+                "predictions",
+                .array(
+                    predictions.map { p in
+                        .object([
+                            ("rank", .int(p.rank)), ("index", .int(p.classIndex)),
+                            ("wnid", p.imageNetClass.map { .string($0.wordNetID) } ?? .null),
+                            ("label", p.imageNetClass.map { .string($0.label) } ?? .null),
+                            ("probability", .double(Double(p.probability))),
+                        ])
+                    })
+            ),
         ])
     }
 }

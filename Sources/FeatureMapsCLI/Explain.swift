@@ -17,20 +17,28 @@ struct Explain: ParsableCommand {
     @OptionGroup var weightsOptions: WeightsOptions
     @OptionGroup var inputOptions: InputOptions
 
-    @Option(name: .customLong("class"), help: ArgumentHelp(
-        "The class to explain: auto (the most probable), an index (88), a WordNet id (n01818515) or a label (macaw).",
-        valueName: "auto|index|name"))
+    @Option(
+        name: .customLong("class"),
+        help: ArgumentHelp(
+            "The class to explain: auto (the most probable), an index (88), a WordNet id (n01818515) or a label (macaw).",
+            valueName: "auto|index|name"))
     var classQuery = "auto"
 
-    @Option(name: .long, help: ArgumentHelp("Layer for Grad-CAM and --top-channels (Keras name or block_N_conv1).",
-                                            valueName: "layer"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Layer for Grad-CAM and --top-channels (Keras name or block_N_conv1).",
+            valueName: "layer"))
     var layer = "out_relu"
 
     @Option(name: .long, help: ArgumentHelp("gradcam, saliency or both.", valueName: "method"))
     var method: ExplainMethod = .both
 
-    @Option(name: .long, help: ArgumentHelp("Also draw the N channels of the layer that contributed most (gradient x activation).",
-                                            valueName: "N"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Also draw the N channels of the layer that contributed most (gradient x activation).",
+            valueName: "N"))
     var topChannels: Int?
 
     @Option(name: .long, help: ArgumentHelp("Directory for the outputs (created if missing).", valueName: "dir"))
@@ -55,8 +63,9 @@ struct Explain: ParsableCommand {
             let session = try weightsOptions.openSession(inputSize: inputOptions.inputSize)
             let resolved = try session.resolve(layers: [layer])[0]
             Report.aliases([resolved])
-            var job = try ExplainJob(session: session, classChoice: try session.resolveClass(classQuery), layer: resolved,
-                                     method: method, topChannels: topChannels, directory: out, writeNPY: npy)
+            var job = try ExplainJob(
+                session: session, classChoice: try session.resolveClass(classQuery), layer: resolved,
+                method: method, topChannels: topChannels, directory: out, writeNPY: npy)
             try AtomicFile.prepareDirectory(out)
             job.wrote = Report.output
             job.note = Report.note

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FeatureMaps
-import FeatureMapsWeights
+import FeatureMapsEngine
+import FeatureMapsProcessTuning
 
 @main
 struct FeatureMapsCommand: ParsableCommand {
@@ -20,8 +21,12 @@ struct FeatureMapsCommand: ParsableCommand {
     /// ArgumentParser's own main, except that a usage error is one line on stderr
     /// ("featuremaps: <message>; see 'featuremaps <command> --help'", status 64) instead of the
     /// message plus the usage block. Help, version and ExitCode are left to ArgumentParser.
+    /// First, the two process-wide settings of a short process that loads one model (the library
+    /// makes neither by itself): malloc's huge-page heap and OpenBLAS on the calling thread only
+    /// (the engine has its own pool; OpenBLAS's idle workers would take a core).
     static func main() {
         ProcessTuning.preferLargeHeapPages()
+        OpenBLASThreads.useOne(stoppingIdleWorkers: true)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -38,16 +38,19 @@ enum LayersOutput {
             zip(cols, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined().trimmingTrailing()
         }
         let widths = [nameWidth, 24, 16, 11, 20]
-        var lines = [row(["Layer", "Kind", "Output shape", "Params", "Alias"], widths),
-                     String(repeating: "-", count: widths.reduce(0, +))]
+        var lines = [
+            row(["Layer", "Kind", "Output shape", "Params", "Alias"], widths),
+            String(repeating: "-", count: widths.reduce(0, +)),
+        ]
         for l in layers {
             lines.append(row([l.name, l.kind.rawValue, l.shape.description, String(l.parameters), l.alias ?? ""], widths))
         }
         let total = layers.reduce(0) { $0 + $1.parameters }
         let width = a.alpha.map { "alpha \($0)" } ?? "custom width"
         lines.append(String(repeating: "-", count: widths.reduce(0, +)))
-        lines.append("\(layers.count) layers, \(total) parameters (MobileNetV2, \(width), "
-                     + (a.classes.map { "\($0) classes" } ?? "no top") + ")")
+        lines.append(
+            "\(layers.count) layers, \(total) parameters (MobileNetV2, \(width), "
+                + (a.classes.map { "\($0) classes" } ?? "no top") + ")")
         return lines.joined(separator: "\n")
     }
 
@@ -55,13 +58,17 @@ enum LayersOutput {
         .object([
             ("alpha", a.alpha.map { .double($0) } ?? .null),
             ("classes", a.classes.map { .int($0) } ?? .null),
-            ("layers", .array(layers.map { l in
-                .object([
-                    ("name", .string(l.name)), ("kind", .string(l.kind.rawValue)),
-                    ("shape", .array([l.shape.height, l.shape.width, l.shape.channels].map { .int($0) })),
-                    ("parameters", .int(l.parameters)), ("alias", l.alias.map { .string($0) } ?? .null),
-                ])
-            })),
+            (
+                "layers",
+                .array(
+                    layers.map { l in
+                        .object([
+                            ("name", .string(l.name)), ("kind", .string(l.kind.rawValue)),
+                            ("shape", .array([l.shape.height, l.shape.width, l.shape.channels].map { .int($0) })),
+                            ("parameters", .int(l.parameters)), ("alias", l.alias.map { .string($0) } ?? .null),
+                        ])
+                    })
+            ),
         ])
     }
 }

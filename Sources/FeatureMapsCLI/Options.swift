@@ -4,14 +4,18 @@ import FeatureMapsWeights
 
 /// Where the weights come from; shared by every command that runs the network.
 struct WeightsOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Keras MobileNetV2 weights (.h5). Default: $FEATUREMAPS_WEIGHTS, then the Keras cache, then a download into it.",
-        valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Keras MobileNetV2 weights (.h5). Default: $FEATUREMAPS_WEIGHTS, then the Keras cache, then a download into it.",
+            valueName: "file"))
     var weights: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Width of Keras's ImageNet weights to take from the Keras cache or download: 0.35, 0.5, 0.75, 1.0 (default), 1.3, 1.4.",
-        valueName: "alpha"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Width of Keras's ImageNet weights to take from the Keras cache or download: 0.35, 0.5, 0.75, 1.0 (default), 1.3, 1.4.",
+            valueName: "alpha"))
     var alpha: String?
 
     @Flag(name: .long, help: "Never download weights (as FEATUREMAPS_OFFLINE=1); say what to do instead.")
@@ -31,14 +35,17 @@ struct WeightsOptions: ParsableArguments {
     func openSession(inputSize: Int) throws -> Session {
         let display = DownloadDisplay()
         defer { display.finish() }
-        return try Session.open(weightsFlag: weights, inputSize: inputSize, variant: try variant(), offline: offline,
-                                progress: { display.handle($0) })
+        return try Session.open(
+            weightsFlag: weights, inputSize: inputSize, variant: try variant(), offline: offline,
+            progress: { display.handle($0) })
     }
 }
 
 /// How images are fed to the network.
 struct InputOptions: ParsableArguments {
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The network's input size: images are resized to N x N pixels (no crop).", valueName: "N"))
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: ArgumentHelp("The network's input size: images are resized to N x N pixels (no crop).", valueName: "N"))
     var inputSize: Int = 224
 
     func validate() throws {

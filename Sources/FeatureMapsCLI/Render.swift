@@ -31,7 +31,8 @@ struct Render: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Tiles per row.")
     var columns = 4
 
-    @Option(name: .long, help: ArgumentHelp("channel: each tile scaled to its own min..max; layer: one range for the grid.", valueName: "channel|layer"))
+    @Option(
+        name: .long, help: ArgumentHelp("channel: each tile scaled to its own min..max; layer: one range for the grid.", valueName: "channel|layer"))
     var normalize: Normalization = .channel
 
     @Option(name: .long, help: ArgumentHelp("Directory for the PNGs (created if missing).", valueName: "dir"))
@@ -67,9 +68,10 @@ struct Render: ParsableCommand {
             let resolved = try session.resolve(layers: parseLayerList(layers))
             Report.aliases(resolved)
             try AtomicFile.prepareDirectory(out)
-            var job = RenderJob(session: session, layers: resolved, selection: try selection(), columns: columns,
-                                normalization: normalize, directory: out, overview: overview,
-                                threads: threadOptions.count)
+            var job = RenderJob(
+                session: session, layers: resolved, selection: try selection(), columns: columns,
+                normalization: normalize, directory: out, overview: overview,
+                threads: threadOptions.count)
             job.wrote = Report.output
             job.note = Report.note
             if images.isEmpty {

@@ -12,8 +12,10 @@ struct WeightsInfo: ParsableCommand {
             top, parameter count and the check. A file that fails the check: what is wrong, status 66.
             """)
 
-    @Argument(help: ArgumentHelp("A weights file (default: $FEATUREMAPS_WEIGHTS, then the Keras cache; never downloads).",
-                                 valueName: "file"))
+    @Argument(
+        help: ArgumentHelp(
+            "A weights file (default: $FEATUREMAPS_WEIGHTS, then the Keras cache; never downloads).",
+            valueName: "file"))
     var file: String?
 
     func run() throws {
@@ -22,19 +24,28 @@ struct WeightsInfo: ParsableCommand {
             let size = try Self.size(of: path)
             Report.output(Self.row("file", path))
             Report.output(Self.row("size", "\(size) bytes (\(String(format: "%.1f", Double(size) / 1e6)) MB)"))
-            Report.output(Self.row("sha256", try SHA256.hex(fileAt: path)))
+            Report.output(Self.row("sha256", try Digest.hex(fileAt: path)))
             let loaded = try WeightsLoader.load(path: path)
             let a = loaded.model.architecture
             let named = WeightsVariant.parse(fileName: (path as NSString).lastPathComponent)
             Report.output(Self.row("alpha", a.alpha.map { String($0) } ?? "none of Keras's widths (Conv1 has \(a.stemChannels) filters)"))
-            Report.output(Self.row("resolution", named.map { "\($0.rows) x \($0.rows) (from the file name)" }
-                                   ?? "not known (the file name is not Keras's ..._<alpha>_<rows>.h5)"))
-            Report.output(Self.row("top", a.classes.map { "with the classification top (\($0) classes)" }
-                                   ?? "without top (no predictions layer: features up to out_relu)"))
+            Report.output(
+                Self.row(
+                    "resolution",
+                    named.map { "\($0.rows) x \($0.rows) (from the file name)" }
+                        ?? "not known (the file name is not Keras's ..._<alpha>_<rows>.h5)"))
+            Report.output(
+                Self.row(
+                    "top",
+                    a.classes.map { "with the classification top (\($0) classes)" }
+                        ?? "without top (no predictions layer: features up to out_relu)"))
             Report.output(Self.row("parameters", String(loaded.model.parameterCount)))
             let layers = Set(a.weightShapes.map(\.layer)).count
-            Report.output(Self.row("check", "OK: all \(layers) MobileNetV2 layers with weights are there, "
-                                   + "with Keras's shapes and finite values (\(loaded.storedParameters) values stored)"))
+            Report.output(
+                Self.row(
+                    "check",
+                    "OK: all \(layers) MobileNetV2 layers with weights are there, "
+                        + "with Keras's shapes and finite values (\(loaded.storedParameters) values stored)"))
             if let named, let mismatch = WeightsDownloader.mismatch(loaded, named) {
                 Report.warn("\(path): the file name promises alpha \(named.alpha) \(named.includeTop ? "with" : "without") top, but \(mismatch)")
             }

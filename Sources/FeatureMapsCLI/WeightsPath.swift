@@ -13,8 +13,9 @@ struct WeightsPath: ParsableCommand {
     func run() throws {
         try Report.running {
             let environment = ProcessInfo.processInfo.environment
-            let plan = try WeightsLocator.plan(flag: weightsOptions.weights, variant: try weightsOptions.variant(),
-                                               offline: weightsOptions.offline, environment: environment)
+            let plan = try WeightsLocator.plan(
+                flag: weightsOptions.weights, variant: try weightsOptions.variant(),
+                offline: weightsOptions.offline, environment: environment)
             switch plan {
             case .use(let location):
                 Report.output(location.path)

@@ -62,8 +62,10 @@ public struct MobileNetV2Architecture: Sendable, Equatable {
         var inC = stemChannels
         for (id, row) in Self.blockTable.enumerated() {
             let expanded = id == 0 ? inC : row.expansion * inC
-            blocks.append(BlockSpec(id: id, inChannels: inC, expandedChannels: expanded,
-                                    outChannels: blockOutputs[id], stride: row.stride))
+            blocks.append(
+                BlockSpec(
+                    id: id, inChannels: inC, expandedChannels: expanded,
+                    outChannels: blockOutputs[id], stride: row.stride))
             inC = blockOutputs[id]
         }
         self.blocks = blocks
@@ -74,8 +76,10 @@ public struct MobileNetV2Architecture: Sendable, Equatable {
     }
 
     static func channelCounts(alpha: Double) -> (stem: Int, blocks: [Int], head: Int) {
-        (makeDivisible(32 * alpha), blockTable.map { makeDivisible(Double(Int(Double($0.filters) * alpha))) },
-         alpha > 1.0 ? makeDivisible(1280 * alpha) : 1280)
+        (
+            makeDivisible(32 * alpha), blockTable.map { makeDivisible(Double(Int(Double($0.filters) * alpha))) },
+            alpha > 1.0 ? makeDivisible(1280 * alpha) : 1280
+        )
     }
 
     /// Every weight Keras stores, in file order: (layer, weight name without "layer/" and ":0", shape).

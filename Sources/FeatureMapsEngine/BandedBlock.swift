@@ -17,7 +17,7 @@ extension ForwardPass {
     func runsBanded(_ b: BlockWeights, h: Int, w: Int, _ rec: Recorder) -> Bool {
         let s = b.spec, p = s.prefix
         guard b.expand != nil, h * w * s.expandedChannels * 4 >= Self.bandingThreshold,
-              Kernels.gemmChoice(m: h * w, k: s.inChannels, n: s.expandedChannels, simd: simd) == .register
+            Kernels.gemmChoice(m: h * w, k: s.inChannels, n: s.expandedChannels, simd: simd) == .register
         else { return false }
         return ["expand", "expand_BN", "expand_relu", "pad", "depthwise", "depthwise_BN"].allSatisfy { !rec.wants(p + $0) }
     }
@@ -25,8 +25,10 @@ extension ForwardPass {
     /// Block `b`'s expansion (BN, ReLU6) and depthwise layer (BN, ReLU6) on `input`, written at
     /// `output` (shape.oh x shape.ow x C). The output rows are split into `max(2, threads)` chunks,
     /// each a task that walks its rows band by band, keeping the expanded rows two bands share.
-    func runBanded(_ b: BlockWeights, _ input: FeatureMap, _ shape: DepthwiseShape, output: UnsafeMutablePointer<Float>,
-                   _ ws: Workspace) {
+    func runBanded(
+        _ b: BlockWeights, _ input: FeatureMap, _ shape: DepthwiseShape, output: UnsafeMutablePointer<Float>,
+        _ ws: Workspace
+    ) {
         let s = b.spec, expand = b.expand!
         let (h, w, cin, c, stride) = (input.shape.height, input.shape.width, s.inChannels, s.expandedChannels, shape.stride)
         let bandOut = (8 - 3) / stride + 1, bandRows = (bandOut - 1) * stride + 3, rowFloats = w * c
@@ -52,18 +54,21 @@ extension ForwardPass {
                                 var first = need.lowerBound
                                 if have.contains(need.lowerBound) {  // keep the rows this band shares with the last
                                     let keep = have.upperBound - need.lowerBound
-                                    memmove(band, band + (need.lowerBound - have.lowerBound) * rowFloats,
-                                            keep * rowFloats * MemoryLayout<Float>.stride)
+                                    memmove(
+                                        band, band + (need.lowerBound - have.lowerBound) * rowFloats,
+                                        keep * rowFloats * MemoryLayout<Float>.stride)
                                     first = have.upperBound
                                 }
                                 if first < need.upperBound {
-                                    gemm(input.pointer + first * w * cin, cin, ek.baseAddress!, c,
-                                         band + (first - need.lowerBound) * rowFloats, 0..<((need.upperBound - first) * w), 0..<c, ee)
+                                    gemm(
+                                        input.pointer + first * w * cin, cin, ek.baseAddress!, c,
+                                        band + (first - need.lowerBound) * rowFloats, 0..<((need.upperBound - first) * w), 0..<c, ee)
                                 }
                                 have = need
-                                let bandShape = DepthwiseShape(h: need.count, w: w, c: c, stride: stride,
-                                                               padTop: shape.padTop + need.lowerBound - oy0 * stride,
-                                                               padLeft: shape.padLeft, oh: oy1 - oy0, ow: shape.ow)
+                                let bandShape = DepthwiseShape(
+                                    h: need.count, w: w, c: c, stride: stride,
+                                    padTop: shape.padTop + need.lowerBound - oy0 * stride,
+                                    padLeft: shape.padLeft, oh: oy1 - oy0, ow: shape.ow)
                                 depthwise(bandShape, 0..<(oy1 - oy0), band, dk.baseAddress!, output + oy0 * shape.ow * c, de)
                                 oy0 = oy1
                             }

@@ -71,8 +71,9 @@ extension ForwardPass {
             Kernels.stemColumns(pool, input: src.baseAddress!, h: input.height, w: input.width, cin: 3, columns: ws.depthwise.pointer)
         }
         var x = FeatureMap(ws.expanded.pointer, oh, ow, arch.stemChannels)
-        convBN(ws.depthwise.pointer, pixels: x.pixels, k: 27, model.stem, out: x,
-               ConvNames(conv: "Conv1", bn: "bn_Conv1", relu: "Conv1_relu"), residual: nil, &rec)
+        convBN(
+            ws.depthwise.pointer, pixels: x.pixels, k: 27, model.stem, out: x,
+            ConvNames(conv: "Conv1", bn: "bn_Conv1", relu: "Conv1_relu"), residual: nil, &rec)
         stages?("stem")
         for block in model.blocks {
             if rec.finished { return rec.outputs }
@@ -81,8 +82,9 @@ extension ForwardPass {
         }
         if rec.finished { return rec.outputs }
         let top = FeatureMap(ws.expanded.pointer, x.shape.height, x.shape.width, arch.headChannels)
-        convBN(x.pointer, pixels: x.pixels, k: x.shape.channels, model.head, out: top,
-               ConvNames(conv: "Conv_1", bn: "Conv_1_bn", relu: "out_relu"), residual: nil, &rec)
+        convBN(
+            x.pointer, pixels: x.pixels, k: x.shape.channels, model.head, out: top,
+            ConvNames(conv: "Conv_1", bn: "Conv_1_bn", relu: "out_relu"), residual: nil, &rec)
         stages?("head")
         if rec.finished { return rec.outputs }
         guard let dense = model.dense else { return rec.outputs }
@@ -94,8 +96,9 @@ extension ForwardPass {
             dense.kernel.withUnsafeBufferPointer { b in
                 dense.bias.withUnsafeBufferPointer { bias in
                     logits.data.withUnsafeMutableBufferPointer { y in
-                        Kernels.dense(pool, x: ws.pooled.pointer, k: arch.headChannels, kernel: b.baseAddress!, bias: bias.baseAddress!,
-                                      n: bias.count, into: y.baseAddress!)
+                        Kernels.dense(
+                            pool, x: ws.pooled.pointer, k: arch.headChannels, kernel: b.baseAddress!, bias: bias.baseAddress!,
+                            n: bias.count, into: y.baseAddress!)
                     }
                 }
             }
@@ -126,20 +129,25 @@ extension ForwardPass {
         var expanded = input
         if let e = b.expand {
             expanded = FeatureMap(ws.expanded.pointer, h, w, s.expandedChannels)
-            convBN(input.pointer, pixels: input.pixels, k: s.inChannels, e, out: expanded,
-                   ConvNames(conv: p + "expand", bn: p + "expand_BN", relu: p + "expand_relu"), residual: nil, &rec)
+            convBN(
+                input.pointer, pixels: input.pixels, k: s.inChannels, e, out: expanded,
+                ConvNames(conv: p + "expand", bn: p + "expand_BN", relu: p + "expand_relu"), residual: nil, &rec)
         }
         if rec.finished { return expanded }
         let shape = depthwiseShape(s, h: h, w: w)
         if s.stride == 2 {
             let ph = MobileNetV2Architecture.stride2Padding(h), pw = MobileNetV2Architecture.stride2Padding(w)
-            rec.emit(p + "pad", Kernels.zeroPad(expanded.pointer, expanded.shape, top: ph.before, bottom: ph.after,
-                                                left: pw.before, right: pw.after))
+            rec.emit(
+                p + "pad",
+                Kernels.zeroPad(
+                    expanded.pointer, expanded.shape, top: ph.before, bottom: ph.after,
+                    left: pw.before, right: pw.after))
             if rec.finished { return expanded }
         }
         let dw = FeatureMap(ws.depthwise.pointer, shape.oh, shape.ow, s.expandedChannels)
-        depthwiseBN(expanded.pointer, shape, b.depthwise, out: dw,
-                    ConvNames(conv: p + "depthwise", bn: p + "depthwise_BN", relu: p + "depthwise_relu"), &rec)
+        depthwiseBN(
+            expanded.pointer, shape, b.depthwise, out: dw,
+            ConvNames(conv: p + "depthwise", bn: p + "depthwise_BN", relu: p + "depthwise_relu"), &rec)
         if rec.finished { return dw }
         return project(b, dw, input: input, into: out, &rec)
     }
@@ -151,18 +159,22 @@ extension ForwardPass {
             return DepthwiseShape(h: h, w: w, c: s.expandedChannels, stride: 1, padTop: 1, padLeft: 1, oh: h, ow: w)
         }
         let ph = MobileNetV2Architecture.stride2Padding(h), pw = MobileNetV2Architecture.stride2Padding(w)
-        return DepthwiseShape(h: h, w: w, c: s.expandedChannels, stride: 2, padTop: ph.before, padLeft: pw.before,
-                              oh: MobileNetV2Architecture.halved(h), ow: MobileNetV2Architecture.halved(w))
+        return DepthwiseShape(
+            h: h, w: w, c: s.expandedChannels, stride: 2, padTop: ph.before, padLeft: pw.before,
+            oh: MobileNetV2Architecture.halved(h), ow: MobileNetV2Architecture.halved(w))
     }
 
     /// The block's projection (BN, and the residual add in blocks with one) from its depthwise output.
-    private func project(_ b: BlockWeights, _ dw: FeatureMap, input: FeatureMap, into out: UnsafeMutablePointer<Float>,
-                         _ rec: inout Recorder) -> FeatureMap {
+    private func project(
+        _ b: BlockWeights, _ dw: FeatureMap, input: FeatureMap, into out: UnsafeMutablePointer<Float>,
+        _ rec: inout Recorder
+    ) -> FeatureMap {
         let s = b.spec, p = s.prefix
         let y = FeatureMap(out, dw.shape.height, dw.shape.width, s.outChannels)
-        convBN(dw.pointer, pixels: dw.pixels, k: s.expandedChannels, b.project, out: y,
-               ConvNames(conv: p + "project", bn: p + "project_BN", add: s.hasAdd ? p + "add" : nil),
-               residual: s.hasAdd ? input.pointer : nil, &rec)
+        convBN(
+            dw.pointer, pixels: dw.pixels, k: s.expandedChannels, b.project, out: y,
+            ConvNames(conv: p + "project", bn: p + "project_BN", add: s.hasAdd ? p + "add" : nil),
+            residual: s.hasAdd ? input.pointer : nil, &rec)
         return y
     }
 

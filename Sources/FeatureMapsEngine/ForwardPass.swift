@@ -17,7 +17,6 @@ public final class ForwardPass {
     public init(model: MobileNetV2, threads: Int = 1, simd: SIMDWidth = .best) {
         require(threads >= 1, "a forward pass needs at least one thread")
         require(simd.isSupported, "this CPU does not run the \(simd) kernels")
-        _ = BLAS.configured
         self.model = model
         self.simd = simd
         pool = ThreadPool(threads: threads)
@@ -26,10 +25,7 @@ public final class ForwardPass {
     public var threads: Int { pool.threads }
 
     /// The kernel family OpenBLAS runs for the engine's GEMMs ("Haswell", "SkylakeX", ...).
-    public static var blasKernels: String {
-        _ = BLAS.configured
-        return BLAS.coreName
-    }
+    public static var blasKernels: String { BLAS.coreName }
 
     func workspace(height: Int, width: Int) -> Workspace {
         if let w = workspace, w.height == height, w.width == width { return w }
@@ -60,8 +56,9 @@ final class Buffer {
         self.count = max(count, 1)
         let bytes = self.count * MemoryLayout<Float>.stride
         if bytes >= Self.hugePage,
-           let base = mmap(nil, bytes + Self.hugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-           base != MAP_FAILED {
+            let base = mmap(nil, bytes + Self.hugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            base != MAP_FAILED
+        {
             let start = (Int(bitPattern: base) + Self.hugePage - 1) / Self.hugePage * Self.hugePage
             let aligned = UnsafeMutableRawPointer(bitPattern: start)!
             _ = madvise(aligned, bytes, MADV_HUGEPAGE)  // a hint: without THP, ordinary pages
@@ -139,7 +136,8 @@ struct FeatureMap {
 
     /// A copy, for a requested layer.
     func tensor() -> Tensor {
-        Tensor(height: shape.height, width: shape.width, channels: shape.channels,
-               data: Array(UnsafeBufferPointer(start: pointer, count: shape.count)))
+        Tensor(
+            height: shape.height, width: shape.width, channels: shape.channels,
+            data: Array(UnsafeBufferPointer(start: pointer, count: shape.count)))
     }
 }

@@ -38,8 +38,9 @@ public enum Predictions {
         }
         let labelled = probabilities.count == ImageNet.classes.count
         return order.prefix(max(0, k)).enumerated().map { rank, index in
-            Prediction(rank: rank + 1, classIndex: index, probability: probabilities[index],
-                       imageNetClass: labelled ? ImageNet.classes[index] : nil)
+            Prediction(
+                rank: rank + 1, classIndex: index, probability: probabilities[index],
+                imageNetClass: labelled ? ImageNet.classes[index] : nil)
         }
     }
 }

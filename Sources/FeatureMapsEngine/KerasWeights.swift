@@ -14,7 +14,8 @@ public struct WeightArray: Sendable, Equatable {
 }
 
 /// Weights by Keras layer name, then by weight name: the last path component of the stored
-/// name without its ":0" suffix ("block_1_expand/kernel:0" -> "kernel").
+/// name without its ":0" suffix ("block_1_expand/kernel:0" -> "kernel";
+/// FeatureMapsHDF5's KerasWeightsFile.shortWeightName).
 public struct KerasWeights: Sendable {
     public var layers: [String: [String: WeightArray]]
     /// Layer names in the order the file lists them.
@@ -23,13 +24,6 @@ public struct KerasWeights: Sendable {
     public init(layers: [String: [String: WeightArray]] = [:], layerOrder: [String] = []) {
         self.layers = layers
         self.layerOrder = layerOrder
-    }
-
-    /// "block_1_expand/block_1_expand/kernel:0" or "kernel:0" -> "kernel".
-    public static func shortWeightName(_ stored: String) -> String {
-        var name = stored.split(separator: "/").last.map(String.init) ?? stored
-        if let colon = name.lastIndex(of: ":") { name = String(name[..<colon]) }
-        return name
     }
 
     public subscript(layer: String, weight: String) -> WeightArray? { layers[layer]?[weight] }

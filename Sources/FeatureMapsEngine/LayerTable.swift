@@ -36,9 +36,10 @@ extension MobileNetV2Architecture {
     public func layers(height: Int, width: Int) -> [LayerInfo] {
         var out: [LayerInfo] = []
         func add(_ name: String, _ kind: LayerKind, _ h: Int, _ w: Int, _ c: Int, params: Int = 0, alias: String? = nil) {
-            out.append(LayerInfo(
-                name: name, kind: kind, shape: TensorShape(height: h, width: w, channels: c),
-                parameters: params, alias: alias, index: out.count))
+            out.append(
+                LayerInfo(
+                    name: name, kind: kind, shape: TensorShape(height: h, width: w, channels: c),
+                    parameters: params, alias: alias, index: out.count))
         }
         func convBNReLU(_ conv: String, _ bn: String, _ relu: String?, _ h: Int, _ w: Int, _ c: Int, _ kernel: Int, alias: String? = nil) {
             add(conv, .conv, h, w, c, params: kernel)
@@ -51,11 +52,13 @@ extension MobileNetV2Architecture {
         for b in blocks {
             let p = b.prefix
             if b.hasExpand {
-                convBNReLU(p + "expand", p + "expand_BN", p + "expand_relu", h, w, b.expandedChannels,
-                           b.inChannels * b.expandedChannels, alias: "block_\(b.id)_conv1")
+                convBNReLU(
+                    p + "expand", p + "expand_BN", p + "expand_relu", h, w, b.expandedChannels,
+                    b.inChannels * b.expandedChannels, alias: "block_\(b.id)_conv1")
             }
             if b.stride == 2 {
-                add(p + "pad", .zeroPadding, h + Self.stride2Padding(h).before + 1, w + Self.stride2Padding(w).before + 1,
+                add(
+                    p + "pad", .zeroPadding, h + Self.stride2Padding(h).before + 1, w + Self.stride2Padding(w).before + 1,
                     b.expandedChannels)
                 h = Self.halved(h)
                 w = Self.halved(w)

@@ -24,7 +24,6 @@ public struct MobileNetV2: Sendable {
 
     /// Checks `weights` (every layer, every shape, every value finite) and prepares them.
     public init(weights: KerasWeights) throws {
-        _ = BLAS.configured  // as early as the engine is used (see BLAS.configure)
         func array(_ layer: String, _ weight: String) throws -> WeightArray {
             guard let l = weights.layers[layer] else {
                 throw EngineError.missingLayer(layer, found: weights.layerOrder)
@@ -57,9 +56,11 @@ public struct MobileNetV2: Sendable {
         }
         func convBN(_ conv: String, _ bn: String, kernel: String = "kernel") -> ConvBN {
             let b = checked[bn]!
-            return ConvBN(kernel: checked[conv]![kernel]!, bn: BatchNormAffine(
-                gamma: b["gamma"]!, beta: b["beta"]!, mean: b["moving_mean"]!, variance: b["moving_variance"]!,
-                epsilon: MobileNetV2Architecture.batchNormEpsilon))
+            return ConvBN(
+                kernel: checked[conv]![kernel]!,
+                bn: BatchNormAffine(
+                    gamma: b["gamma"]!, beta: b["beta"]!, mean: b["moving_mean"]!, variance: b["moving_variance"]!,
+                    epsilon: MobileNetV2Architecture.batchNormEpsilon))
         }
         architecture = arch
         stem = convBN("Conv1", "bn_Conv1")

@@ -39,7 +39,7 @@ public enum EXIFOrientation {
         let reader: TIFFReader
         switch (tiff[0], tiff[1], tiff[2], tiff[3]) {
         case (0x49, 0x49, 42, 0): reader = TIFFReader(bytes: tiff, bigEndian: false)  // "II*\0"
-        case (0x4D, 0x4D, 0, 42): reader = TIFFReader(bytes: tiff, bigEndian: true)   // "MM\0*"
+        case (0x4D, 0x4D, 0, 42): reader = TIFFReader(bytes: tiff, bigEndian: true)  // "MM\0*"
         default: return nil
         }
         guard let ifd = reader.uint32(at: 4).map(Int.init), let count = reader.uint16(at: ifd) else { return nil }
@@ -48,7 +48,7 @@ public enum EXIFOrientation {
             let entry = ifd + 2 + 12 * index
             // Pillow reads the entry count, then each 12-byte entry; a short read is an error.
             guard let tag = reader.uint16(at: entry), let type = reader.uint16(at: entry + 2),
-                  let valueCount = reader.uint32(at: entry + 4), reader.has(entry + 8, 4)
+                let valueCount = reader.uint32(at: entry + 4), reader.has(entry + 8, 4)
             else { return nil }
             // Pillow skips entries of unknown type; later entries with the same tag replace
             // earlier ones, as in its dict. Several values (a tuple) never match 2...8.
@@ -100,7 +100,7 @@ struct TIFFReader {
 
     func uint32(at offset: Int) -> UInt32? {
         guard let hi = uint16(at: bigEndian ? offset : offset + 2),
-              let lo = uint16(at: bigEndian ? offset + 2 : offset)
+            let lo = uint16(at: bigEndian ? offset + 2 : offset)
         else { return nil }
         return UInt32(hi) << 16 | UInt32(lo)
     }
@@ -119,13 +119,15 @@ struct TIFFReader {
         case 11: return uint32(at: field).flatMap { integral(Double(Float(bitPattern: $0))) }  // FLOAT
         case 5, 10, 12:  // RATIONAL, SRATIONAL, DOUBLE: 8 bytes at an offset
             guard let offset = uint32(at: field).map(Int.init), let a = uint32(at: offset),
-                  let b = uint32(at: offset + 4)
+                let b = uint32(at: offset + 4)
             else { return nil }
             if type == 12 {
                 let bits = bigEndian ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
                 return integral(Double(bitPattern: bits))
             }
-            let (n, d) = type == 5 ? (Double(a), Double(b))
+            let (n, d) =
+                type == 5
+                ? (Double(a), Double(b))
                 : (Double(Int32(bitPattern: a)), Double(Int32(bitPattern: b)))
             return d == 0 ? nil : integral(n / d)
         default: return nil

@@ -23,7 +23,8 @@ public enum ImageResizer {
             return needVertical ? verticalPass(image, axis: vertical, rowOffset: 0) : image
         }
         // Rows the vertical pass reads: from its first window's start to its last window's end.
-        let rows = needVertical
+        let rows =
+            needVertical
             ? vertical.first[0]..<(vertical.first[height - 1] + vertical.count[height - 1])
             : 0..<image.height
         let narrowed = horizontalPass(image, rows: rows, axis: horizontal)

@@ -1,7 +1,7 @@
-// The contracts shared by the engine and its SIMD kernel modules (FeatureMapsKernels, 8 lanes;
-// FeatureMapsKernelsAVX512, 16 lanes): what a kernel computes and on which memory, with no
-// arithmetic. Both kernel modules compile the same source, so one definition of these types
-// serves both.
+// The contracts shared by the engine and its SIMD kernels (FeatureMapsKernels, 8 lanes, Swift;
+// CKernelsAVX512, 16 lanes, C): what a kernel computes and on which memory, with no arithmetic.
+// The C kernels take the same fields as plain C structs (`fm_epilogue`, `fm_depthwise_shape` in
+// kernels_avx512.h), converted by the engine (SIMDWidth.swift).
 
 /// An output treatment applied right after a kernel writes a block (while it is in cache):
 /// y = x * scale[c] + shift[c] (BatchNorm, a multiply then an add, never fused), then + residual
@@ -16,8 +16,10 @@ public struct Epilogue: @unchecked Sendable {
     public var residual: UnsafePointer<Float>?
     public var relu6: Bool
 
-    public init(scale: UnsafePointer<Float>? = nil, shift: UnsafePointer<Float>? = nil,
-                residual: UnsafePointer<Float>? = nil, relu6: Bool = false) {
+    public init(
+        scale: UnsafePointer<Float>? = nil, shift: UnsafePointer<Float>? = nil,
+        residual: UnsafePointer<Float>? = nil, relu6: Bool = false
+    ) {
         self.scale = scale
         self.shift = shift
         self.residual = residual

@@ -5,7 +5,8 @@ import FeatureMapsKernelTypes
 // indexing and Keras's paddings). Register tiles of 2 rows x 4 columns x one vector of channels, a
 // stride-2 variant, border pixels outside the tiled loop. Every output is the same sequence of fused
 // multiply-adds, taps in (ky, kx) order from 0, on every path (tiles, borders, channel tails) and at
-// every vector width: tiling, threads and the module change no bit. Twin: ReferenceKernels.depthwiseConv3x3.
+// every vector width: tiling, threads and the width (8 lanes here, 16 in CKernelsAVX512/depthwise.c)
+// change no bit. Twin: ReferenceKernels.depthwiseConv3x3.
 
 enum DepthwiseTiles {
     static func rows(
@@ -43,26 +44,34 @@ enum DepthwiseTiles {
     // arguments, so each has its own copy of `tile` with no branch on them. (Four copies inlined into
     // `rows` exceeded the inliner's budget: some became calls to a generic tile, 30 % slower.)
     @inline(never)
-    private static func tilesS1Pair(_ s: DepthwiseShape, _ oy: Int, _ xs: Range<Int>, _ input: UnsafePointer<Float>,
-                                    _ kernel: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ e: Epilogue) {
+    private static func tilesS1Pair(
+        _ s: DepthwiseShape, _ oy: Int, _ xs: Range<Int>, _ input: UnsafePointer<Float>,
+        _ kernel: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ e: Epilogue
+    ) {
         for ox in stride(from: xs.lowerBound, to: xs.upperBound, by: 4) { tile(s, oy, ox, true, 1, input, kernel, output, e) }
     }
 
     @inline(never)
-    private static func tilesS1(_ s: DepthwiseShape, _ oy: Int, _ xs: Range<Int>, _ input: UnsafePointer<Float>,
-                                _ kernel: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ e: Epilogue) {
+    private static func tilesS1(
+        _ s: DepthwiseShape, _ oy: Int, _ xs: Range<Int>, _ input: UnsafePointer<Float>,
+        _ kernel: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ e: Epilogue
+    ) {
         for ox in stride(from: xs.lowerBound, to: xs.upperBound, by: 4) { tile(s, oy, ox, false, 1, input, kernel, output, e) }
     }
 
     @inline(never)
-    private static func tilesS2Pair(_ s: DepthwiseShape, _ oy: Int, _ xs: Range<Int>, _ input: UnsafePointer<Float>,
-                                    _ kernel: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ e: Epilogue) {
+    private static func tilesS2Pair(
+        _ s: DepthwiseShape, _ oy: Int, _ xs: Range<Int>, _ input: UnsafePointer<Float>,
+        _ kernel: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ e: Epilogue
+    ) {
         for ox in stride(from: xs.lowerBound, to: xs.upperBound, by: 4) { tile(s, oy, ox, true, 2, input, kernel, output, e) }
     }
 
     @inline(never)
-    private static func tilesS2(_ s: DepthwiseShape, _ oy: Int, _ xs: Range<Int>, _ input: UnsafePointer<Float>,
-                                _ kernel: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ e: Epilogue) {
+    private static func tilesS2(
+        _ s: DepthwiseShape, _ oy: Int, _ xs: Range<Int>, _ input: UnsafePointer<Float>,
+        _ kernel: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ e: Epilogue
+    ) {
         for ox in stride(from: xs.lowerBound, to: xs.upperBound, by: 4) { tile(s, oy, ox, false, 2, input, kernel, output, e) }
     }
 

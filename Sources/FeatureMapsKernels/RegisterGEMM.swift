@@ -5,25 +5,20 @@ import FeatureMapsKernelTypes
 // place (no packing, no extra copy of the weights) and apply the epilogue in registers. OpenBLAS
 // (`BLAS.gemm`) is its twin in the tests.
 //
-// Tiles: R rows x 2 vectors of columns (R = 7 with 16 lanes: 14 of the 32 ZMM registers; R = 4 with
-// 8 lanes, as 8 of AVX2's 16 registers), then 8 rows x 1 vector, 8 rows x half a vector, then single
-// columns. A tile at the end of the rows reads its missing rows from its last row and stores only
-// the rows it has. Columns are the outer loop: a panel of B (K x 2 vectors, strided by N) stays in
-// cache while every row tile of the block passes over it.
+// Tiles: 4 rows x 2 vectors of columns (8 of AVX2's 16 registers), then 8 rows x 1 vector, 8 rows x
+// half a vector, then single columns. A tile at the end of the rows reads its missing rows from its
+// last row and stores only the rows it has. Columns are the outer loop: a panel of B (K x 2
+// vectors, strided by N) stays in cache while every row tile of the block passes over it. The
+// 16-lane twin, CKernelsAVX512/gemm.c (7 x 2 vector tiles, 8 x 1.5 vectors for 24 columns), gives
+// the same results bit for bit.
 
 enum RegisterGEMM {
-    #if FEATUREMAPS_AVX512
-    /// 7, not 8: every map size of MobileNetV2 at 224 x 224 (112, 56, 28, 14, 7 squared) is a multiple
-    /// of 7 rows, so no tile is partly empty (8-row tiles left 12 % of the 7x7 layers' work unused).
-    static let pairRows = 7
-    #else
     static let pairRows = 4
-    #endif
 
     /// C[rows, cols] = A[rows, 0..<K] * B[0..<K, cols] (A row-major with row stride `k`, B and C with
     /// row stride `n`), then `epilogue` (its residual laid out as C). Each output is K multiply-adds
     /// (`madd`) in k order starting from 0 on every path and at every vector width: the tiling, the
-    /// task split and the module (8 or 16 lanes) change no bit.
+    /// task split and the vector width (this module's 8 lanes, CKernelsAVX512's 16) change no bit.
     static func run(
         a: UnsafePointer<Float>, k: Int, b: UnsafePointer<Float>, n: Int, c: UnsafeMutablePointer<Float>,
         rows: Range<Int>, cols: Range<Int>, epilogue e: Epilogue
@@ -33,18 +28,11 @@ enum RegisterGEMM {
             var i = rows.lowerBound
             while i < rows.upperBound {
                 let count = min(pairRows, rows.upperBound &- i)
-                if pairRows == 7 { tile7x2(a, k, b, n, c, i, count, j, e) } else { tile4x2(a, k, b, n, c, i, count, j, e) }
+                tile4x2(a, k, b, n, c, i, count, j, e)
                 i &+= pairRows
             }
             j &+= 2 &* lanes
         }
-        #if FEATUREMAPS_AVX512
-        if j &+ lanes &+ halfLanes == cols.upperBound {  // 24 columns (MobileNetV2's 24-channel projections)
-            var i = rows.lowerBound
-            while i < rows.upperBound { tile8x1h(a, k, b, n, c, i, min(8, rows.upperBound &- i), j, e); i &+= 8 }
-            return
-        }
-        #endif
         if j &+ lanes <= cols.upperBound {
             var i = rows.lowerBound
             while i < rows.upperBound { tile8x1(a, k, b, n, c, i, min(8, rows.upperBound &- i), j, e); i &+= 8 }
@@ -104,66 +92,6 @@ enum RegisterGEMM {
                 q &+= halfLanes
             }
         }
-    }
-
-    private static func tile7x2(
-        _ a: UnsafePointer<Float>, _ k: Int, _ b: UnsafePointer<Float>, _ n: Int, _ c: UnsafeMutablePointer<Float>,
-        _ i: Int, _ count: Int, _ j: Int, _ e: Epilogue
-    ) {
-        var c00 = Vec(), c01 = Vec(), c10 = Vec(), c11 = Vec(), c20 = Vec(), c21 = Vec(), c30 = Vec(), c31 = Vec()
-        var c40 = Vec(), c41 = Vec(), c50 = Vec(), c51 = Vec(), c60 = Vec(), c61 = Vec()
-        let a0 = row(a, k, i, 0, count), a1 = row(a, k, i, 1, count), a2 = row(a, k, i, 2, count), a3 = row(a, k, i, 3, count)
-        let a4 = row(a, k, i, 4, count), a5 = row(a, k, i, 5, count), a6 = row(a, k, i, 6, count)
-        var bp = b + j
-        for kk in 0..<k {
-            let b0 = loadVec(bp), b1 = loadVec(bp + lanes)
-            var x = Vec(repeating: a0[kk]); c00 = madd(c00, x, b0); c01 = madd(c01, x, b1)
-            x = Vec(repeating: a1[kk]); c10 = madd(c10, x, b0); c11 = madd(c11, x, b1)
-            x = Vec(repeating: a2[kk]); c20 = madd(c20, x, b0); c21 = madd(c21, x, b1)
-            x = Vec(repeating: a3[kk]); c30 = madd(c30, x, b0); c31 = madd(c31, x, b1)
-            x = Vec(repeating: a4[kk]); c40 = madd(c40, x, b0); c41 = madd(c41, x, b1)
-            x = Vec(repeating: a5[kk]); c50 = madd(c50, x, b0); c51 = madd(c51, x, b1)
-            x = Vec(repeating: a6[kk]); c60 = madd(c60, x, b0); c61 = madd(c61, x, b1)
-            bp += n
-        }
-        // The epilogue in registers, written out (the same operations as `Epilogue.applied`:
-        // x * scale + shift, + residual, clamp); rows past `count` read the last row's residual.
-        let j1 = j &+ lanes
-        if let sc = e.scale, let sh = e.shift {
-            let m0 = loadVec(sc + j), m1 = loadVec(sc + j1), d0 = loadVec(sh + j), d1 = loadVec(sh + j1)
-            c00 = c00 * m0 + d0; c01 = c01 * m1 + d1
-            c10 = c10 * m0 + d0; c11 = c11 * m1 + d1
-            c20 = c20 * m0 + d0; c21 = c21 * m1 + d1
-            c30 = c30 * m0 + d0; c31 = c31 * m1 + d1
-            c40 = c40 * m0 + d0; c41 = c41 * m1 + d1
-            c50 = c50 * m0 + d0; c51 = c51 * m1 + d1
-            c60 = c60 * m0 + d0; c61 = c61 * m1 + d1
-        }
-        if let res = e.residual {
-            let r0 = res + ((i &+ (0 < count ? 0 : count &- 1)) &* n &+ j); c00 = c00 + loadVec(r0); c01 = c01 + loadVec(r0 + lanes)
-            let r1 = res + ((i &+ (1 < count ? 1 : count &- 1)) &* n &+ j); c10 = c10 + loadVec(r1); c11 = c11 + loadVec(r1 + lanes)
-            let r2 = res + ((i &+ (2 < count ? 2 : count &- 1)) &* n &+ j); c20 = c20 + loadVec(r2); c21 = c21 + loadVec(r2 + lanes)
-            let r3 = res + ((i &+ (3 < count ? 3 : count &- 1)) &* n &+ j); c30 = c30 + loadVec(r3); c31 = c31 + loadVec(r3 + lanes)
-            let r4 = res + ((i &+ (4 < count ? 4 : count &- 1)) &* n &+ j); c40 = c40 + loadVec(r4); c41 = c41 + loadVec(r4 + lanes)
-            let r5 = res + ((i &+ (5 < count ? 5 : count &- 1)) &* n &+ j); c50 = c50 + loadVec(r5); c51 = c51 + loadVec(r5 + lanes)
-            let r6 = res + ((i &+ (6 < count ? 6 : count &- 1)) &* n &+ j); c60 = c60 + loadVec(r6); c61 = c61 + loadVec(r6 + lanes)
-        }
-        if e.relu6 {
-            c00 = clampReLU6(c00); c01 = clampReLU6(c01)
-            c10 = clampReLU6(c10); c11 = clampReLU6(c11)
-            c20 = clampReLU6(c20); c21 = clampReLU6(c21)
-            c30 = clampReLU6(c30); c31 = clampReLU6(c31)
-            c40 = clampReLU6(c40); c41 = clampReLU6(c41)
-            c50 = clampReLU6(c50); c51 = clampReLU6(c51)
-            c60 = clampReLU6(c60); c61 = clampReLU6(c61)
-        }
-        store(c00, c, n, i, 0, count, j); store(c01, c, n, i, 0, count, j1)
-        store(c10, c, n, i, 1, count, j); store(c11, c, n, i, 1, count, j1)
-        store(c20, c, n, i, 2, count, j); store(c21, c, n, i, 2, count, j1)
-        store(c30, c, n, i, 3, count, j); store(c31, c, n, i, 3, count, j1)
-        store(c40, c, n, i, 4, count, j); store(c41, c, n, i, 4, count, j1)
-        store(c50, c, n, i, 5, count, j); store(c51, c, n, i, 5, count, j1)
-        store(c60, c, n, i, 6, count, j); store(c61, c, n, i, 6, count, j1)
     }
 
     private static func tile4x2(

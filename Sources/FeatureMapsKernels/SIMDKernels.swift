@@ -1,10 +1,10 @@
 import FeatureMapsKernelTypes
 
-/// The module's entry points, called by the engine on the ranges of its tasks. Not inlinable on
-/// purpose: the AVX-512 build of this module must run as compiled here, never be inlined into the
-/// engine (which is compiled for the build's baseline CPU).
+/// The module's entry points, called by the engine on the ranges of its tasks through function
+/// values (SIMDWidth.swift). Their 16-lane twins are the C functions of CKernelsAVX512
+/// (kernels_avx512.h).
 public enum SIMDKernels {
-    /// Float lanes of this module's vectors (8 or 16).
+    /// Float lanes of this module's vectors (8).
     public static let lanes = Vec.scalarCount
     /// Rows of the GEMM's main tile (its task blocks should be multiples of it).
     public static let gemmTileRows = RegisterGEMM.pairRows

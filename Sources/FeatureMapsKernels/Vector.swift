@@ -5,55 +5,30 @@ import FeatureMapsKernelTypes
 // affine is x * scale + shift (a multiply, then an add, never a fused multiply-add), ReLU6 is a
 // compare-and-replace clamp that keeps NaN.
 //
-// This module is compiled twice from the same files: as FeatureMapsKernels with 8-lane vectors
-// (one AVX2 register, the build's target CPU) and as FeatureMapsKernelsAVX512 with 16-lane vectors
-// (FEATUREMAPS_AVX512, AVX-512 code; Package.swift), which the engine calls only on a CPU that has
-// AVX-512. Every kernel computes each output as the same sequence of operations whatever the
-// vector width, so the two modules give bit-identical results.
+// This module's vectors have 8 lanes (one AVX2 register, the build's target CPU). Its 16-lane
+// twin is the C target CKernelsAVX512 (AVX-512), which the engine calls only on a CPU that has
+// AVX-512: every kernel there computes each output as the same sequence of operations as here
+// (vector512.h mirrors this file), so the two give bit-identical results.
 
-#if FEATUREMAPS_AVX512
-typealias Vec = SIMD16<Float>
-/// Half a `Vec`: the column tail of the GEMM.
-typealias HalfVec = SIMD8<Float>
-#else
 typealias Vec = SIMD8<Float>
+/// Half a `Vec`: the column tail of the GEMM.
 typealias HalfVec = SIMD4<Float>
-#endif
 /// Lanes of `Vec` and of `HalfVec`.
 let lanes = Vec.scalarCount
 let halfLanes = HalfVec.scalarCount
 
-/// A contract check that stays in every build mode (`precondition` vanishes under -Ounchecked).
-@inline(__always) func require(_ condition: Bool, _ message: @autoclosure () -> String) {
-    if !condition { fatalError(message()) }
-}
-
 // Scalar loads (stores) that LLVM merges into one unaligned vector load (store): the standard
 // library's `loadUnaligned(as:)` is not inlined here and costs a call per vector.
-// With 16 lanes LLVM does not merge 16 scalar loads into one (it builds the vector from 128-bit
-// pieces); a constant-size copy becomes one unaligned 512-bit load or store.
 @inline(__always) func loadVec(_ p: UnsafePointer<Float>) -> Vec {
-    #if FEATUREMAPS_AVX512
-    UnsafeRawPointer(p).loadUnaligned(as: Vec.self)
-    #else
     Vec(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
-    #endif
 }
 
 @inline(__always) func storeVec(_ v: Vec, _ p: UnsafeMutablePointer<Float>) {
-    #if FEATUREMAPS_AVX512
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec.self)
-    #else
     for i in 0..<lanes { p[i] = v[i] }
-    #endif
 }
 
 @inline(__always) func loadHalf(_ p: UnsafePointer<Float>) -> HalfVec {
-    #if FEATUREMAPS_AVX512
-    HalfVec(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
-    #else
     HalfVec(p[0], p[1], p[2], p[3])
-    #endif
 }
 
 @inline(__always) func storeHalf(_ v: HalfVec, _ p: UnsafeMutablePointer<Float>) {

@@ -13,8 +13,10 @@ struct DescriptionBuilder {
     let resolved: (calls: [[KerasCall]], nested: [KerasLayerDescription.NestedModel?], qualifiedNames: [String])
     let inputs: [KerasTensorReference], outputs: [KerasTensorReference]
 
-    init(top: KerasJSON, format: KerasModelDescription.Format, version: KerasVersion, backend: String?,
-         file: String, entry: String) throws {
+    init(
+        top: KerasJSON, format: KerasModelDescription.Format, version: KerasVersion, backend: String?,
+        file: String, entry: String
+    ) throws {
         self.format = format
         self.version = version
         self.backend = backend
@@ -26,8 +28,9 @@ struct DescriptionBuilder {
             if let what = LayerPolicy.code(in: top.removing("config")) {
                 throw ModelError.runsCode(file: file, layer: ModelError.Layer(top["config"]?["name"]?.string ?? "model", className), what: what)
             }
-            throw ModelError.notKerasConfig(file: file, entry: entry,
-                                            reason: "a \(className), not a Functional or Sequential model with a layers list (a subclassed model?)")
+            throw ModelError.notKerasConfig(
+                file: file, entry: entry,
+                reason: "a \(className), not a Functional or Sequential model with a layers list (a subclassed model?)")
         }
         self.className = className
         if let what = LayerPolicy.code(in: top.removing("config")) {
@@ -60,15 +63,19 @@ struct DescriptionBuilder {
         layers.reserveCapacity(drafts.count)
         for (index, draft) in drafts.enumerated() {
             let layer = ModelError.Layer(resolved.qualifiedNames[index], draft.className)
-            let weights = stored == nil ? []
+            let weights =
+                stored == nil
+                ? []
                 : try WeightChecks.named(assigned.layers[index], draft: draft, layer: layer, format: format, file: file)
-            layers.append(KerasLayerDescription(
-                name: draft.name, path: draft.path, className: draft.className, module: draft.module,
-                registeredName: draft.registeredName, config: draft.config, calls: resolved.calls[index],
-                weights: weights, index: index, model: resolved.nested[index], isOperation: draft.isOperation))
+            layers.append(
+                KerasLayerDescription(
+                    name: draft.name, path: draft.path, className: draft.className, module: draft.module,
+                    registeredName: draft.registeredName, config: draft.config, calls: resolved.calls[index],
+                    weights: weights, index: index, model: resolved.nested[index], isOperation: draft.isOperation))
         }
         let modelWeights = assigned.model.enumerated().map { KerasWeight(name: String($0.offset), array: $0.element.array) }
-        return KerasModelDescription(format: format, kerasVersion: version, backend: backend, name: name, className: className,
-                                     layers: layers, inputs: inputs, outputs: outputs, modelWeights: modelWeights)
+        return KerasModelDescription(
+            format: format, kerasVersion: version, backend: backend, name: name, className: className,
+            layers: layers, inputs: inputs, outputs: outputs, modelWeights: modelWeights)
     }
 }

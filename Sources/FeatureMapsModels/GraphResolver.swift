@@ -23,7 +23,8 @@ struct GraphResolver {
     }
 
     func reference(_ raw: RawReference, scope: Int, from layer: Int?, qualifiedNames: [String]) throws -> KerasTensorReference {
-        let who = layer.map { ModelError.Layer(qualifiedNames[$0], drafts[$0].className) }
+        let who =
+            layer.map { ModelError.Layer(qualifiedNames[$0], drafts[$0].className) }
             ?? ModelError.Layer("(model inputs and outputs)", "Model")
         guard let target = scopes[scope][raw.layer] else {
             throw ModelError.unknownInbound(file: file, layer: who, missing: raw.layer)
@@ -53,15 +54,18 @@ struct GraphResolver {
         var calls: [[KerasCall]] = []
         var nested: [KerasLayerDescription.NestedModel?] = []
         for (index, draft) in drafts.enumerated() {
-            calls.append(try draft.calls.map { call in
-                KerasCall(args: try call.args.map { try argument($0, scope: draft.scope, from: index, names: names) },
-                          kwargs: try call.kwargs.mapValues { try argument($0, scope: draft.scope, from: index, names: names) })
-            })
-            nested.append(try draft.nested.map { inner in
-                KerasLayerDescription.NestedModel(
-                    inputs: try inner.inputs.map { try reference($0, scope: inner.scope, from: index, qualifiedNames: names) },
-                    outputs: try inner.outputs.map { try reference($0, scope: inner.scope, from: index, qualifiedNames: names) })
-            })
+            calls.append(
+                try draft.calls.map { call in
+                    KerasCall(
+                        args: try call.args.map { try argument($0, scope: draft.scope, from: index, names: names) },
+                        kwargs: try call.kwargs.mapValues { try argument($0, scope: draft.scope, from: index, names: names) })
+                })
+            nested.append(
+                try draft.nested.map { inner in
+                    KerasLayerDescription.NestedModel(
+                        inputs: try inner.inputs.map { try reference($0, scope: inner.scope, from: index, qualifiedNames: names) },
+                        outputs: try inner.outputs.map { try reference($0, scope: inner.scope, from: index, qualifiedNames: names) })
+                })
         }
         try checkAcyclic(calls)
         return (calls, nested, names)
@@ -96,7 +100,9 @@ struct GraphResolver {
         guard done < total else { return }
         let stuck = waiting.firstIndex { $0 > 0 }!
         let layer = first.lastIndex { $0 <= stuck }!
-        throw ModelError.cycle(file: file, layer: ModelError.Layer(
-            (drafts[layer].path.dropFirst() + [drafts[layer].name]).joined(separator: "/"), drafts[layer].className))
+        throw ModelError.cycle(
+            file: file,
+            layer: ModelError.Layer(
+                (drafts[layer].path.dropFirst() + [drafts[layer].name]).joined(separator: "/"), drafts[layer].className))
     }
 }

@@ -113,7 +113,7 @@ enum InboundNodes {
     /// [name, node, tensor] (a 4th element, Keras 2's kwargs, is allowed and ignored).
     static func triple(_ value: KerasJSON, builtIn: Bool) -> RawReference? {
         guard let parts = value.array, (3...4).contains(parts.count), let name = parts[0].string,
-              let node = parts[1].int, let tensor = parts[2].int
+            let node = parts[1].int, let tensor = parts[2].int
         else { return nil }
         return RawReference(layer: name, node: node, tensor: tensor, countsBuiltInNode: builtIn)
     }

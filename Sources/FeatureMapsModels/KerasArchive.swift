@@ -103,8 +103,9 @@ struct KerasArchive {
                 count += chunk.count
                 guard count <= capped else { throw ModelError.entryTooLarge(file: path, entry: name, limit: limit) }
                 guard count <= declared else {
-                    throw ModelError.entryDamaged(file: path, entry: name,
-                                                  reason: "it inflates past the \(declared) bytes its header declares: a zip bomb?")
+                    throw ModelError.entryDamaged(
+                        file: path, entry: name,
+                        reason: "it inflates past the \(declared) bytes its header declares: a zip bomb?")
                 }
                 try consume(chunk)
             }

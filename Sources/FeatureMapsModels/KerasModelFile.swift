@@ -23,8 +23,10 @@ public enum KerasModelFile {
     /// reader itself accepts, after all other checks).
     public typealias LayerCheck = @Sendable (KerasLayerDescription) -> String?
 
-    public static func read(path: String, isolated: Bool = true, readerDeadline: Double = IsolatedReader.defaultDeadline,
-                            check: LayerCheck? = nil) throws -> Contents {
+    public static func read(
+        path: String, isolated: Bool = true, readerDeadline: Double = IsolatedReader.defaultDeadline,
+        check: LayerCheck? = nil
+    ) throws -> Contents {
         try checkReadable(path)
         let contents: Contents
         switch try sniff(path) {
@@ -44,11 +46,14 @@ public enum KerasModelFile {
     /// The architecture a config describes (config.json's or model_config's JSON), checked as
     /// `read` checks it, without weights: every layer's `weights` is empty. `file` names the
     /// source in errors; `kerasVersion` is metadata.json's or the file's keras_version.
-    public static func architecture(configJSON: Data, format: KerasModelDescription.Format, kerasVersion: String,
-                                    file: String) throws -> KerasModelDescription {
+    public static func architecture(
+        configJSON: Data, format: KerasModelDescription.Format, kerasVersion: String,
+        file: String
+    ) throws -> KerasModelDescription {
         let entry = format == .keras ? KerasArchive.configName : "model_config"
-        var builder = try DescriptionBuilder(top: try json(configJSON, file: file, entry: entry), format: format,
-                                             version: try parseVersion(kerasVersion, file: file), backend: nil, file: file, entry: entry)
+        var builder = try DescriptionBuilder(
+            top: try json(configJSON, file: file, entry: entry), format: format,
+            version: try parseVersion(kerasVersion, file: file), backend: nil, file: file, entry: entry)
         return try builder.finish(with: nil)
     }
 
@@ -60,8 +65,9 @@ public enum KerasModelFile {
         }
         let kerasVersion = try parseVersion(version, file: path)
         let config = try json(archive.data(KerasArchive.configName, limit: limits.config), file: path, entry: KerasArchive.configName)
-        var builder = try DescriptionBuilder(top: config, format: .keras, version: kerasVersion, backend: nil,
-                                             file: path, entry: KerasArchive.configName)
+        var builder = try DescriptionBuilder(
+            top: config, format: .keras, version: kerasVersion, backend: nil,
+            file: path, entry: KerasArchive.configName)
         guard archive.has(KerasArchive.weightsName) else {
             throw ModelError.entryMissing(file: path, entry: KerasArchive.weightsName)
         }
@@ -99,10 +105,11 @@ public enum KerasModelFile {
                     throw ModelError.weightsWithoutArchitecture(file: path)
                 }
                 let version = attributes["keras_version"] ?? attributes["model_weights/keras_version"] ?? "1 (no keras_version attribute)"
-                builder = try DescriptionBuilder(top: try json(Data(text.utf8), file: path, entry: "model_config"), format: .h5,
-                                                 version: try parseVersion(version, file: path),
-                                                 backend: attributes["backend"] ?? attributes["model_weights/backend"],
-                                                 file: path, entry: "model_config")
+                builder = try DescriptionBuilder(
+                    top: try json(Data(text.utf8), file: path, entry: "model_config"), format: .h5,
+                    version: try parseVersion(version, file: path),
+                    backend: attributes["backend"] ?? attributes["model_weights/backend"],
+                    file: path, entry: "model_config")
             }
         } catch let error as WeightsError {
             throw ModelError.hdf5(file: path, entry: nil, error)

@@ -53,7 +53,8 @@ enum LayerPolicy {
             return "a custom class registered as '\(registered)'"
         }
         if case .string(let module)? = object["module"], !isKeras(module) {
-            return className == "function" ? "a function '\(object["config"]?.string ?? "?")' from module '\(module)'"
+            return className == "function"
+                ? "a function '\(object["config"]?.string ?? "?")' from module '\(module)'"
                 : "a class '\(className)' from module '\(module)', not from Keras"
         }
         if object["module"] == .null && object.keys.contains("module") {

@@ -74,13 +74,15 @@ extension ModelError: LocalizedError {
         case .notZip(let f):
             return "model file '\(f)' is not a readable zip archive (a .keras file is one); it may be truncated, save or copy it again"
         case .unsafeEntryName(let f, let e):
-            return "model file '\(f)' holds an entry named '\(e)' (a path outside the archive); featuremaps refuses such archives, save the model again with Keras"
+            return
+                "model file '\(f)' holds an entry named '\(e)' (a path outside the archive); featuremaps refuses such archives, save the model again with Keras"
         case .duplicateEntry(let f, let e):
             return "model file '\(f)' holds '\(e)' twice; featuremaps does not guess which is meant, save the model again with Keras"
         case .entryMissing(let f, let e):
             return "model file '\(f)' has no \(e); it is not a complete .keras archive, save the model again with model.save(\"model.keras\")"
         case .entryTooLarge(let f, let e, let limit):
-            return "model file '\(f)': \(e) holds more than \(limit) bytes once inflated, the limit; a damaged or hostile archive, save the model again"
+            return
+                "model file '\(f)': \(e) holds more than \(limit) bytes once inflated, the limit; a damaged or hostile archive, save the model again"
         case .entryDamaged(let f, let e, let r):
             return "model file '\(f)': \(e) is damaged (\(r)); get a fresh copy of the file"
         case .temporaryFile(let f, let r):
@@ -102,29 +104,36 @@ extension ModelError: LocalizedError {
         case .duplicateLayerName(let f, let m, let n):
             return "model file '\(f)': model '\(m)' has two layers named '\(n)'; the config is damaged, save the model again"
         case .noInputShape(let f, let m):
-            return "model file '\(f)': model '\(m)' has no input shape (an unbuilt Sequential); build it with keras.Input(shape=...) and save it again"
+            return
+                "model file '\(f)': model '\(m)' has no input shape (an unbuilt Sequential); build it with keras.Input(shape=...) and save it again"
         case .unknownInbound(let f, let l, let missing):
-            return "model file '\(f)': layer \(Self.name(l)) takes its input from '\(missing)', which is not a layer of its model; the config is damaged, save the model again"
+            return
+                "model file '\(f)': layer \(Self.name(l)) takes its input from '\(missing)', which is not a layer of its model; the config is damaged, save the model again"
         case .nodeOutOfRange(let f, let l, let inbound, let call, let calls):
-            return "model file '\(f)': layer \(Self.name(l)) takes call \(call) of '\(inbound)', which is called \(calls) time(s); the config is damaged, save the model again"
+            return
+                "model file '\(f)': layer \(Self.name(l)) takes call \(call) of '\(inbound)', which is called \(calls) time(s); the config is damaged, save the model again"
         case .cycle(let f, let l):
-            return "model file '\(f)': layer \(Self.name(l)) depends on its own output (a cycle in the graph); the config is damaged, save the model again"
+            return
+                "model file '\(f)': layer \(Self.name(l)) depends on its own output (a cycle in the graph); the config is damaged, save the model again"
         case .runsCode(let f, let l, let what):
             return "model file '\(f)': layer \(Self.name(l)) is \(what); featuremaps never runs code from a model file "
                 + "(like Keras's safe_mode), rebuild the model from Keras's own layers"
         case .channelsFirst(let f, let l):
-            return "model file '\(f)': layer \(Self.name(l)) uses data_format channels_first; featuremaps runs channels_last models only, rebuild it with channels_last"
+            return
+                "model file '\(f)': layer \(Self.name(l)) uses data_format channels_first; featuremaps runs channels_last models only, rebuild it with channels_last"
         case .sizeTooLarge(let f, let l, let field, let value, let limit):
             return "model file '\(f)': layer \(Self.name(l)) declares \(field) \(value), above the limit of \(limit); a damaged or hostile config"
         case .weightMissing(let f, let l, let detail):
             return "model file '\(f)': layer \(Self.name(l)) \(detail); the weights do not belong to this config, save the model again"
         case .unexpectedWeights(let f, let g):
-            return "model file '\(f)' holds weights at '\(g)' that belong to no layer of its config; the file is damaged or mixed up, save the model again"
+            return
+                "model file '\(f)' holds weights at '\(g)' that belong to no layer of its config; the file is damaged or mixed up, save the model again"
         case .shapeMismatch(let f, let l, let w, let expected, let found):
             return "model file '\(f)': layer \(Self.name(l)) weight '\(w)' has shape (\(found.map(String.init).joined(separator: ", "))), "
                 + "its config says \(expected); the file is damaged or mixed up, save the model again"
         case .integerWeight(let f, let l, let w):
-            return "model file '\(f)': layer \(Self.name(l)) weight '\(w)' is stored as integers, not floats; quantized models are not supported, save the float model"
+            return
+                "model file '\(f)': layer \(Self.name(l)) weight '\(w)' is stored as integers, not floats; quantized models are not supported, save the float model"
         case .nonFinite(let f, let l, let w, let i, let v):
             return "model file '\(f)': layer \(Self.name(l)) weight '\(w)' holds \(v) at index \(i); the training diverged or the file is damaged"
         case .unsupportedLayer(let f, let l, let reason):
@@ -141,7 +150,8 @@ extension ModelError: LocalizedError {
         case .notKerasLayout: return "HDF5 but not written by Keras (no model_config, no layer_names, no layers); give a file saved by model.save"
         case .hdf5(_, let e): return "\(e.detail); the file may be damaged, get a fresh copy"
         case .readerCrashed(_, let signal):
-            return "damaged: the HDF5 library " + (signal == 0 ? "stopped without an answer" : "crashed (signal \(signal))") + " reading it; get a fresh copy of the file"
+            return "damaged: the HDF5 library " + (signal == 0 ? "stopped without an answer" : "crashed (signal \(signal))")
+                + " reading it; get a fresh copy of the file"
         case .readerTimedOut(_, let seconds):
             return "damaged: the HDF5 library had not finished reading it after \(Int(seconds)) s; get a fresh copy of the file"
         case .readerFailed(_, let reason): return "could not be read (\(reason)); check free memory and process limits, then try again"

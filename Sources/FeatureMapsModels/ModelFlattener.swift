@@ -49,7 +49,8 @@ struct ModelFlattener {
     /// The model object `model` ({"class_name", "config", ...}) in scope `path` (its name is added).
     /// Returns its scope, inputs and outputs.
     mutating func flatten(_ model: KerasJSON, path: [String], depth: Int) throws
-        -> (scope: Int, name: String, inputs: [RawReference], outputs: [RawReference]) {
+        -> (scope: Int, name: String, inputs: [RawReference], outputs: [RawReference])
+    {
         guard depth <= Self.maxDepth else { throw ModelError.tooDeep(file: file, limit: Self.maxDepth) }
         guard let className = model["class_name"]?.string, let config = model["config"], config.object != nil else {
             throw notConfig("a model is not {\"class_name\", \"config\"}")
@@ -82,7 +83,8 @@ struct ModelFlattener {
     }
 
     private mutating func sequential(_ layers: [KerasJSON], name: String, path: [String], scope: Int, depth: Int) throws
-        -> (scope: Int, name: String, inputs: [RawReference], outputs: [RawReference]) {
+        -> (scope: Int, name: String, inputs: [RawReference], outputs: [RawReference])
+    {
         guard let first = layers.first else { throw ModelError.noInputShape(file: file, model: name) }
         var previous: String
         if first["class_name"]?.string == "InputLayer" {
@@ -93,8 +95,10 @@ struct ModelFlattener {
                 throw ModelError.noInputShape(file: file, model: name)
             }
             previous = (first["config"]?["name"]?.string ?? "layer") + "_input"
-            let input: KerasJSON = .object(["class_name": .string("InputLayer"), "module": .string("keras.layers"),
-                                            "config": .object(["name": .string(previous), "batch_shape": shape])])
+            let input: KerasJSON = .object([
+                "class_name": .string("InputLayer"), "module": .string("keras.layers"),
+                "config": .object(["name": .string(previous), "batch_shape": shape]),
+            ])
             try add(input, name: previous, path: path, scope: scope, calls: [], depth: depth)
         }
         let inputName = previous
@@ -125,13 +129,15 @@ struct ModelFlattener {
         // Keras 3 ops (keras.src.ops.numpy.Add, ...) are told by module; a legacy .h5 config has no
         // module, but an operation's config is Operation.get_config's (its name and arguments),
         // without the "trainable" and "dtype" every Layer's has.
-        let isOperation = module.map { $0.hasPrefix("keras.src.ops") || $0.hasPrefix("keras.ops") }
+        let isOperation =
+            module.map { $0.hasPrefix("keras.src.ops") || $0.hasPrefix("keras.ops") }
             ?? (kerasMajor >= 3 && !isModel && config.object?["trainable"] == nil && config.object?["dtype"] == nil)
-        drafts.append(LayerDraft(
-            name: name, path: path, className: className, module: module,
-            registeredName: layer["registered_name"]?.string,
-            config: KerasJSON.withoutSharingIDs(isModel ? config.removing("layers") : config),
-            scope: scope, calls: calls, nested: nil, object: isModel ? layer.removing("config") : layer, isOperation: isOperation))
+        drafts.append(
+            LayerDraft(
+                name: name, path: path, className: className, module: module,
+                registeredName: layer["registered_name"]?.string,
+                config: KerasJSON.withoutSharingIDs(isModel ? config.removing("layers") : config),
+                scope: scope, calls: calls, nested: nil, object: isModel ? layer.removing("config") : layer, isOperation: isOperation))
         if isModel {
             try LayerPolicy.check(drafts[index], file: file)  // a custom model class is refused before its layers are read
             let inner = try flatten(layer, path: path, depth: depth + 1)

@@ -15,7 +15,7 @@ enum VariableNames {
         let optionalBias = bias ? ["bias"] : []
         switch className {
         case "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
-             "DepthwiseConv1D", "DepthwiseConv2D", "Dense":
+            "DepthwiseConv1D", "DepthwiseConv2D", "Dense":
             return ["kernel"] + optionalBias
         case "SeparableConv1D", "SeparableConv2D":
             return ["depthwise_kernel", "pointwise_kernel"] + optionalBias

@@ -26,7 +26,8 @@ struct WeightAssignment {
     func variables(_ stored: KerasStoredFile.StoredModel) throws -> Assigned {
         var groups: [String: KerasStoredFile.StoredGroup] = [:]
         for group in stored.groups { groups[group.path] = group }
-        let legacyLayers = !groups.keys.contains { $0 == "layers" || $0.hasPrefix("layers/") }
+        let legacyLayers =
+            !groups.keys.contains { $0 == "layers" || $0.hasPrefix("layers/") }
             && groups.keys.contains { $0.hasPrefix("_layer_checkpoint_dependencies") }
         let layersKey = legacyLayers ? "_layer_checkpoint_dependencies" : "layers"
         var result = [[KerasStoredFile.StoredArray]](repeating: [], count: drafts.count)
@@ -88,7 +89,8 @@ struct WeightAssignment {
                     let parts = array.name.split(separator: "/")
                     guard parts.count >= 2, parts[parts.count - 2] == drafts[i].name else { continue }
                     if taken[position] {
-                        throw ModelError.unexpectedWeights(file: file, group: "\(group.path)/\(array.name) (claimed by two layers named '\(drafts[i].name)')")
+                        throw ModelError.unexpectedWeights(
+                            file: file, group: "\(group.path)/\(array.name) (claimed by two layers named '\(drafts[i].name)')")
                     }
                     taken[position] = true
                     result[i].append(array)

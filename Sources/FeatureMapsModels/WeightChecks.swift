@@ -9,14 +9,17 @@ import FeatureMapsWeights
 // over a 3 x 3 x 1 x 8 kernel.
 
 enum WeightChecks {
-    static func named(_ stored: [KerasStoredFile.StoredArray], draft: LayerDraft, layer: ModelError.Layer,
-                      format: KerasModelDescription.Format, file: String) throws -> [KerasWeight] {
+    static func named(
+        _ stored: [KerasStoredFile.StoredArray], draft: LayerDraft, layer: ModelError.Layer,
+        format: KerasModelDescription.Format, file: String
+    ) throws -> [KerasWeight] {
         let expected = VariableNames.expected(className: draft.className, config: draft.config)
         let names: [String]
         switch format {
         case .keras:
             if let expected, expected.count != stored.count {
-                throw ModelError.weightMissing(file: file, layer: layer, detail: "has \(stored.count) stored variable(s), its config makes \(list(expected))")
+                throw ModelError.weightMissing(
+                    file: file, layer: layer, detail: "has \(stored.count) stored variable(s), its config makes \(list(expected))")
             }
             names = expected ?? stored.indices.map(String.init)
         case .h5:
@@ -51,22 +54,25 @@ enum WeightChecks {
         case "Conv1D", "Conv2D", "Conv3D":
             let rank = className == "Conv1D" ? 1 : className == "Conv2D" ? 2 : 3
             let kernel = spatial(config["kernel_size"], rank: rank)
-            try require("kernel", { $0.count == rank + 2 && (kernel == nil || Array($0.prefix(rank)) == kernel!) && (filters == nil || $0.last == filters) },
-                        "kernel_size \(kernel.map { "\($0)" } ?? "?") and \(filters.map(String.init) ?? "?") filters")
+            try require(
+                "kernel", { $0.count == rank + 2 && (kernel == nil || Array($0.prefix(rank)) == kernel!) && (filters == nil || $0.last == filters) },
+                "kernel_size \(kernel.map { "\($0)" } ?? "?") and \(filters.map(String.init) ?? "?") filters")
             try require("bias", { filters == nil || $0 == [filters!] }, "(\(filters ?? 0)) for its filters")
         case "DepthwiseConv2D", "DepthwiseConv1D":
             let rank = className == "DepthwiseConv1D" ? 1 : 2
             let kernel = spatial(config["kernel_size"], rank: rank), multiplier = config["depth_multiplier"]?.int ?? 1
-            try require("kernel", { $0.count == rank + 2 && (kernel == nil || Array($0.prefix(rank)) == kernel!) && $0.last == multiplier },
-                        "kernel_size \(kernel.map { "\($0)" } ?? "?") and depth_multiplier \(multiplier)")
+            try require(
+                "kernel", { $0.count == rank + 2 && (kernel == nil || Array($0.prefix(rank)) == kernel!) && $0.last == multiplier },
+                "kernel_size \(kernel.map { "\($0)" } ?? "?") and depth_multiplier \(multiplier)")
             if let k = shape("kernel"), k.count == rank + 2 {
                 try require("bias", { $0 == [k[rank] * multiplier] }, "(\(k[rank] * multiplier)) for its channels")
             }
         case "SeparableConv2D", "SeparableConv1D":
             let rank = className == "SeparableConv1D" ? 1 : 2, multiplier = config["depth_multiplier"]?.int ?? 1
             let kernel = spatial(config["kernel_size"], rank: rank)
-            try require("depthwise_kernel", { $0.count == rank + 2 && (kernel == nil || Array($0.prefix(rank)) == kernel!) && $0.last == multiplier },
-                        "kernel_size \(kernel.map { "\($0)" } ?? "?") and depth_multiplier \(multiplier)")
+            try require(
+                "depthwise_kernel", { $0.count == rank + 2 && (kernel == nil || Array($0.prefix(rank)) == kernel!) && $0.last == multiplier },
+                "kernel_size \(kernel.map { "\($0)" } ?? "?") and depth_multiplier \(multiplier)")
             try require("pointwise_kernel", { $0.count == rank + 2 && (filters == nil || $0.last == filters) }, "\(filters ?? 0) filters")
             try require("bias", { filters == nil || $0 == [filters!] }, "(\(filters ?? 0)) for its filters")
         case "Dense":

@@ -75,7 +75,8 @@ extension StringProtocol {
     fileprivate func trimmedOfBlanks() -> String {
         let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
         guard let first = firstIndex(where: { !isBlank($0) }),
-              let last = lastIndex(where: { !isBlank($0) }) else { return "" }
+            let last = lastIndex(where: { !isBlank($0) })
+        else { return "" }
         return String(self[first...last])
     }
 }

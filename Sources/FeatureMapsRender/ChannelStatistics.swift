@@ -34,8 +34,9 @@ public struct ChannelStatistics: Equatable, Sendable {
         return (0..<c).map { channel in
             count[channel] == 0
                 ? ChannelStatistics(min: 0, max: 0, mean: 0, finiteCount: 0)
-                : ChannelStatistics(min: low[channel], max: high[channel],
-                                    mean: sum[channel] / Double(count[channel]), finiteCount: count[channel])
+                : ChannelStatistics(
+                    min: low[channel], max: high[channel],
+                    mean: sum[channel] / Double(count[channel]), finiteCount: count[channel])
         }
     }
 }

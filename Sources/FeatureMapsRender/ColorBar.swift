@@ -18,8 +18,9 @@ struct ColorBar: Equatable {
         let barY = y + (height - Style.colorBarHeight) / 2
         let columnsPerEntry = Style.colorBarWidth / Viridis.count
         for i in 0..<Viridis.count {
-            canvas.fill(x: barX + i * columnsPerEntry, y: barY, width: columnsPerEntry,
-                        height: Style.colorBarHeight, color: colormap.rgb(atIndex: i))
+            canvas.fill(
+                x: barX + i * columnsPerEntry, y: barY, width: columnsPerEntry,
+                height: Style.colorBarHeight, color: colormap.rgb(atIndex: i))
         }
         canvas.drawText(highLabel, x: barX + Style.colorBarWidth + Style.colorBarLabelGap, y: textY, color: Style.text)
     }

@@ -54,8 +54,10 @@ public enum ExplainRenderer {
     /// bilinearly to the input size (`GradCAM.heatmap`) and blended over the input.
     /// Both maps are ReLU(map) coloured from 0 to their common maximum (the bilinear upsampling
     /// never exceeds the largest map value); a map <= 0 everywhere is drawn in the lowest colour.
-    public static func gradCAM(_ cam: GradCAM, input: RGBImage, explained: ExplainedClass, classes: Int,
-                               title: String) throws -> RenderedPanels {
+    public static func gradCAM(
+        _ cam: GradCAM, input: RGBImage, explained: ExplainedClass, classes: Int,
+        title: String
+    ) throws -> RenderedPanels {
         let heat = cam.heatmap(height: input.height, width: input.width)
         let relu = cam.map.map { max($0, 0) }
         let high = relu.max() ?? 0
@@ -69,21 +71,27 @@ public enum ExplainRenderer {
         if !(high > 0) { lines.append("the map is <= 0 everywhere: nothing at this layer speaks for the class") }
         let panels = [
             Panel(image: input, caption: ["input as the network saw it", "\(input.width)x\(input.height)"]),
-            Panel(image: HeatPanels.heat(relu, height: cam.height, width: cam.width, range: range, colormap: gradCAMColormap,
-                                         outHeight: input.height, outWidth: input.width),
-                  caption: ["Grad-CAM at \(cam.height)x\(cam.width)", "(each square one map value)"]),
-            Panel(image: HeatPanels.overlay(input, values: heat, range: range, colormap: gradCAMColormap, opacity: overlayOpacity),
-                  caption: ["upsampled bilinearly", "over the input"]),
+            Panel(
+                image: HeatPanels.heat(
+                    relu, height: cam.height, width: cam.width, range: range, colormap: gradCAMColormap,
+                    outHeight: input.height, outWidth: input.width),
+                caption: ["Grad-CAM at \(cam.height)x\(cam.width)", "(each square one map value)"]),
+            Panel(
+                image: HeatPanels.overlay(input, values: heat, range: range, colormap: gradCAMColormap, opacity: overlayOpacity),
+                caption: ["upsampled bilinearly", "over the input"]),
         ]
-        return try picture(title: "\(title): Grad-CAM for \(explained.label)", lines: lines,
-                           bar: ColorBar(lowLabel: "0", highLabel: ValueFormat.format(high), colormap: gradCAMColormap),
-                           panels: panels)
+        return try picture(
+            title: "\(title): Grad-CAM for \(explained.label)", lines: lines,
+            bar: ColorBar(lowLabel: "0", highLabel: ValueFormat.format(high), colormap: gradCAMColormap),
+            panels: panels)
     }
 
     /// Input | saliency: max over R, G, B of |d logit / d input| (preprocessed input in [-1, 1]),
     /// coloured from 0 to its `saliencyPercentile`-th percentile (`percentile`).
-    public static func saliency(_ map: SaliencyMap, input: RGBImage, explained: ExplainedClass, classes: Int,
-                                title: String) throws -> RenderedPanels {
+    public static func saliency(
+        _ map: SaliencyMap, input: RGBImage, explained: ExplainedClass, classes: Int,
+        title: String
+    ) throws -> RenderedPanels {
         let high = percentile(map.values, saliencyPercentile)
         let range = ValueRange(low: 0, high: high)
         let lines = [
@@ -95,13 +103,16 @@ public enum ExplainRenderer {
         ]
         let panels = [
             Panel(image: input, caption: ["input as the network saw it", "\(input.width)x\(input.height)"]),
-            Panel(image: HeatPanels.heat(map.values, height: map.height, width: map.width, range: range,
-                                         colormap: saliencyColormap, outHeight: input.height, outWidth: input.width),
-                  caption: ["saliency", "\(map.width)x\(map.height)"]),
+            Panel(
+                image: HeatPanels.heat(
+                    map.values, height: map.height, width: map.width, range: range,
+                    colormap: saliencyColormap, outHeight: input.height, outWidth: input.width),
+                caption: ["saliency", "\(map.width)x\(map.height)"]),
         ]
-        return try picture(title: "\(title): saliency for \(explained.label)", lines: lines,
-                           bar: ColorBar(lowLabel: "0", highLabel: ValueFormat.format(high) + " (p99)", colormap: saliencyColormap),
-                           panels: panels)
+        return try picture(
+            title: "\(title): saliency for \(explained.label)", lines: lines,
+            bar: ColorBar(lowLabel: "0", highLabel: ValueFormat.format(high) + " (p99)", colormap: saliencyColormap),
+            panels: panels)
     }
 
     /// The p-th percentile (0...100) of `values` as NumPy's default computes it: sorted, position

@@ -15,8 +15,10 @@ struct GridLayout: Equatable {
     let height: Int
 
     /// Layout for `tileCount` (>= 1) tiles of an HxW map, at most `columns` (>= 1) per row.
-    init(mapHeight: Int, mapWidth: Int, tileCount: Int, columns: Int, minTileWidth: Int,
-         headerWidth: Int, headerHeight: Int, titleLines: Int) {
+    init(
+        mapHeight: Int, mapWidth: Int, tileCount: Int, columns: Int, minTileWidth: Int,
+        headerWidth: Int, headerHeight: Int, titleLines: Int
+    ) {
         precondition(tileCount >= 1 && columns >= 1 && minTileWidth >= 1, "grid needs tiles, columns, width")
         factor = TilePainter.scaleFactor(mapWidth: mapWidth, minTileWidth: minTileWidth)
         tileWidth = mapWidth * factor
@@ -28,7 +30,8 @@ struct GridLayout: Equatable {
         let cellsWidth = self.columns * tileWidth + (self.columns - 1) * Style.tileGapX
         width = 2 * Style.margin + max(cellsWidth, headerWidth)
         let cellHeight = titleHeight + Style.titleGap + tileHeight
-        height = 2 * Style.margin + headerHeight + Style.sectionGap
+        height =
+            2 * Style.margin + headerHeight + Style.sectionGap
             + rows * cellHeight + (rows - 1) * Style.tileGapY
     }
 

@@ -18,24 +18,27 @@ public enum GridRenderer {
         let layerRange = spec.normalization == .layer ? ValueRange(spanning: shownStatistics) : nil
 
         let header = GridHeader(spec: spec, map: map, selected: selected, layerRange: layerRange)
-        let layout = GridLayout(mapHeight: map.height, mapWidth: map.width, tileCount: selected.channels.count,
-                                columns: spec.columns, minTileWidth: spec.minTileWidth,
-                                headerWidth: header.width, headerHeight: header.height, titleLines: 2)
+        let layout = GridLayout(
+            mapHeight: map.height, mapWidth: map.width, tileCount: selected.channels.count,
+            columns: spec.columns, minTileWidth: spec.minTileWidth,
+            headerWidth: header.width, headerHeight: header.height, titleLines: 2)
         try checkSize(width: layout.width, height: layout.height)
 
         var canvas = Canvas(width: layout.width, height: layout.height, background: Style.background)
         header.draw(on: &canvas, x: Style.margin, y: Style.margin)
         for (i, channel) in selected.channels.enumerated() {
-            let cell = TileCell(channel: channel, statistics: statistics[channel],
-                                range: layerRange ?? ValueRange(statistics[channel]),
-                                showMean: isStrongest(spec.selection))
+            let cell = TileCell(
+                channel: channel, statistics: statistics[channel],
+                range: layerRange ?? ValueRange(statistics[channel]),
+                showMean: isStrongest(spec.selection))
             let origin = layout.cellOrigin(i)
             cell.draw(map, titles: cell.gridTitle, factor: layout.factor, on: &canvas, x: origin.x, y: origin.y)
         }
         let notes = notes(spec: spec, map: map, selected: selected, shown: shownStatistics, layerRange: layerRange)
         let tiles = selected.channels.indices.map { i in
-            TileRect(x: layout.tileOrigin(i).x, y: layout.tileOrigin(i).y, width: layout.tileWidth,
-                     height: layout.tileHeight, factor: layout.factor)
+            TileRect(
+                x: layout.tileOrigin(i).x, y: layout.tileOrigin(i).y, width: layout.tileWidth,
+                height: layout.tileHeight, factor: layout.factor)
         }
         return RenderedGrid(image: canvas.image, channels: selected.channels, notes: notes, tiles: tiles)
     }
@@ -55,8 +58,10 @@ public enum GridRenderer {
 
     /// Clamping, constant channels (not for a 1x1 map, where every channel is one number), and
     /// an empty layer range, in that order.
-    private static func notes(spec: GridSpec, map: Tensor, selected: SelectedChannels,
-                              shown: [ChannelStatistics], layerRange: ValueRange?) -> [RenderNote] {
+    private static func notes(
+        spec: GridSpec, map: Tensor, selected: SelectedChannels,
+        shown: [ChannelStatistics], layerRange: ValueRange?
+    ) -> [RenderNote] {
         var notes: [RenderNote] = []
         if selected.wasClamped {
             notes.append(.clamped(layer: spec.layerName, requested: selected.requested, available: map.channels))

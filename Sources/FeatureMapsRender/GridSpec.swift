@@ -14,9 +14,11 @@ public struct GridSpec: Equatable, Sendable {
     /// Each tile is upscaled by the smallest integer factor that makes it at least this wide.
     public var minTileWidth: Int
 
-    public init(layerName: String, resolvedName: String? = nil,
-                selection: ChannelSelection = .standard, normalization: Normalization = .channel,
-                columns: Int = 4, minTileWidth: Int = 112) {
+    public init(
+        layerName: String, resolvedName: String? = nil,
+        selection: ChannelSelection = .standard, normalization: Normalization = .channel,
+        columns: Int = 4, minTileWidth: Int = 112
+    ) {
         self.layerName = layerName
         self.resolvedName = resolvedName
         self.selection = selection

@@ -21,8 +21,10 @@ enum HeatPanels {
 
     /// The plane coloured by `colormap` over `range`, drawn at `outHeight` x `outWidth` by nearest
     /// neighbour: output pixel (y, x) shows value (y * H / outHeight, x * W / outWidth), rounded down.
-    static func heat(_ values: [Float], height: Int, width: Int, range: ValueRange, colormap: Colormap,
-                     outHeight: Int, outWidth: Int) -> RGBImage {
+    static func heat(
+        _ values: [Float], height: Int, width: Int, range: ValueRange, colormap: Colormap,
+        outHeight: Int, outWidth: Int
+    ) -> RGBImage {
         precondition(values.count == height * width, "plane must hold height*width values")
         var pixels = [UInt8](repeating: 0, count: outHeight * outWidth * 3)
         for y in 0..<outHeight {
@@ -38,8 +40,10 @@ enum HeatPanels {
 
     /// `image` with the plane (same size) blended over it: every colour channel becomes
     /// round((1 - opacity) * image + opacity * colormap(value)).
-    static func overlay(_ image: RGBImage, values: [Float], range: ValueRange, colormap: Colormap,
-                        opacity: Double) -> RGBImage {
+    static func overlay(
+        _ image: RGBImage, values: [Float], range: ValueRange, colormap: Colormap,
+        opacity: Double
+    ) -> RGBImage {
         precondition(values.count == image.width * image.height, "overlay plane must match the image size")
         var pixels = image.pixels
         for p in 0..<values.count {

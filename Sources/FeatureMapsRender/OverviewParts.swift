@@ -19,8 +19,11 @@ struct InputSection {
     init(input: RGBImage, predictions: [OverviewPrediction]) {
         self.input = input
         self.predictions = predictions
-        caption = TextBlock(lines: [TextLine(text: "input as the network saw it: \(input.width)x\(input.height)",
-                                             color: Style.secondaryText)])
+        caption = TextBlock(lines: [
+            TextLine(
+                text: "input as the network saw it: \(input.width)x\(input.height)",
+                color: Style.secondaryText)
+        ])
     }
 
     private var imageColumnWidth: Int { max(input.width, caption.width) }
@@ -32,7 +35,8 @@ struct InputSection {
 
     /// Heading, then per prediction a label line and a bar line (no gap after the last).
     private var predictionsHeight: Int {
-        predictions.isEmpty ? 0
+        predictions.isEmpty
+            ? 0
             : Self.predictionsHeadingHeight + predictions.count * Self.predictionHeight - 2 * Style.lineGap
     }
 
@@ -59,8 +63,9 @@ struct InputSection {
             let p = prediction.probability.isFinite ? min(max(prediction.probability, 0), 1) : 0
             let barWidth = max(1, Int((Float(Self.barMaxWidth) * p).rounded()))
             canvas.fill(x: left, y: barY, width: barWidth, height: Font.height() - 2, color: Self.barColor)
-            canvas.drawText(ValueFormat.percent(prediction.probability), x: left + barWidth + Style.colorBarLabelGap,
-                            y: barY, color: Style.text)
+            canvas.drawText(
+                ValueFormat.percent(prediction.probability), x: left + barWidth + Style.colorBarLabelGap,
+                y: barY, color: Style.text)
         }
     }
 }
@@ -86,13 +91,16 @@ struct LayerRow {
             lines.append(TextLine(text: "= \(resolved)", color: Style.secondaryText))
         }
         lines.append(TextLine(text: row.map.shape.description, color: Style.secondaryText))
-        lines.append(TextLine(text: Font.fit(effective.summary, maxWidth: Self.maxLabelWidth),
-                              color: Style.secondaryText))
+        lines.append(
+            TextLine(
+                text: Font.fit(effective.summary, maxWidth: Self.maxLabelWidth),
+                color: Style.secondaryText))
         label = TextBlock(lines: lines)
         map = row.map
         cells = selected.channels.map { channel in
-            TileCell(channel: channel, statistics: statistics[channel], range: ValueRange(statistics[channel]),
-                     showMean: strongest)
+            TileCell(
+                channel: channel, statistics: statistics[channel], range: ValueRange(statistics[channel]),
+                showMean: strongest)
         }
         factor = TilePainter.scaleFactor(mapWidth: row.map.width, minTileWidth: minTileWidth)
     }

@@ -22,8 +22,10 @@ public struct OverviewRow: Equatable, Sendable {
     /// Which channels to show; each tile is scaled to its own min..max.
     public var selection: ChannelSelection
 
-    public init(layerName: String, resolvedName: String? = nil, map: Tensor,
-                selection: ChannelSelection = .first(OverviewRenderer.channelsPerRow)) {
+    public init(
+        layerName: String, resolvedName: String? = nil, map: Tensor,
+        selection: ChannelSelection = .first(OverviewRenderer.channelsPerRow)
+    ) {
         self.layerName = layerName
         self.resolvedName = resolvedName
         self.map = map

@@ -21,8 +21,9 @@ struct TileCell {
         let name = "ch \(channel)"
         guard showMean else { return TitleLine(.init(left: name)) }
         let mean = ValueFormat.format(Float(statistics.mean))
-        return TitleLine(.init(left: name, right: "mean \(mean)"), .init(left: name, right: mean),
-                         .init(left: name))
+        return TitleLine(
+            .init(left: name, right: "mean \(mean)"), .init(left: name, right: mean),
+            .init(left: name))
     }
 
     /// Draws `titles` at (x, y) and the tile `titleGap` below them, upscaled by `factor`,
@@ -35,8 +36,9 @@ struct TileCell {
         let tileY = y + Style.textBlockHeight(lines: titles.count) + Style.titleGap
         TilePainter.paint(map, channel: channel, range: range, factor: factor, into: &canvas, x: x, y: tileY)
         if statistics.isConstant {
-            drawConstantMark(on: &canvas, x: x, y: tileY, width: tileWidth, height: tileHeight,
-                             single: map.height * map.width == 1)
+            drawConstantMark(
+                on: &canvas, x: x, y: tileY, width: tileWidth, height: tileHeight,
+                single: map.height * map.width == 1)
         }
     }
 

@@ -12,12 +12,15 @@ enum TilePainter {
     /// Fast path. Paints channel `channel` of `map` at top-left (x, y); the whole tile must
     /// lie on the canvas. Colours one source row into a scratch row, then copies that row f
     /// times. Pixel-identical to `paintReference` (tested over awkward shapes).
-    static func paint(_ map: Tensor, channel: Int, range: ValueRange, factor: Int,
-                      into canvas: inout Canvas, x: Int, y: Int) {
+    static func paint(
+        _ map: Tensor, channel: Int, range: ValueRange, factor: Int,
+        into canvas: inout Canvas, x: Int, y: Int
+    ) {
         let (h, w, c) = (map.height, map.width, map.channels)
         precondition(channel >= 0 && channel < c, "channel \(channel) out of range 0..<\(c)")
-        precondition(x >= 0 && y >= 0 && x + w * factor <= canvas.width && y + h * factor <= canvas.height,
-                     "tile does not fit on the canvas")
+        precondition(
+            x >= 0 && y >= 0 && x + w * factor <= canvas.width && y + h * factor <= canvas.height,
+            "tile does not fit on the canvas")
         let rowBytes = w * factor * 3
         let canvasStride = canvas.width * 3
         var row = [UInt8](repeating: 0, count: rowBytes)
@@ -51,8 +54,10 @@ enum TilePainter {
 
     /// Reference twin of `paint`: every destination pixel looks up its source value on its own.
     /// Clips to the canvas instead of requiring the tile to fit.
-    static func paintReference(_ map: Tensor, channel: Int, range: ValueRange, factor: Int,
-                               into canvas: inout Canvas, x: Int, y: Int) {
+    static func paintReference(
+        _ map: Tensor, channel: Int, range: ValueRange, factor: Int,
+        into canvas: inout Canvas, x: Int, y: Int
+    ) {
         let plane = map.plane(channel)
         for dy in 0..<(map.height * factor) {
             for dx in 0..<(map.width * factor) {

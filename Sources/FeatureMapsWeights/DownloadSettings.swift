@@ -30,16 +30,18 @@ public struct DownloadSettings: Sendable, Equatable {
         if let text = environment["FEATUREMAPS_DOWNLOAD_TIMEOUT"], !text.isEmpty {
             // Whole seconds: URLSession on Linux truncates its timeout to whole seconds (0.5 s would be 0).
             guard let seconds = Int(text), (1...3600).contains(seconds) else {
-                throw WeightsError.badSetting(name: "FEATUREMAPS_DOWNLOAD_TIMEOUT", value: text,
-                                              expected: "give whole seconds from 1 to 3600, such as 30")
+                throw WeightsError.badSetting(
+                    name: "FEATUREMAPS_DOWNLOAD_TIMEOUT", value: text,
+                    expected: "give whole seconds from 1 to 3600, such as 30")
             }
             timeout = Double(seconds)
         }
         if let hash = environment["FEATUREMAPS_WEIGHTS_SHA256"], !hash.isEmpty {
             let lower = hash.lowercased()
             guard lower.count == 64, lower.allSatisfy({ $0.isHexDigit }) else {
-                throw WeightsError.badSetting(name: "FEATUREMAPS_WEIGHTS_SHA256", value: hash,
-                                              expected: "give 64 hexadecimal digits, as sha256sum prints them")
+                throw WeightsError.badSetting(
+                    name: "FEATUREMAPS_WEIGHTS_SHA256", value: hash,
+                    expected: "give 64 hexadecimal digits, as sha256sum prints them")
             }
             expectedSHA256 = lower
         }
@@ -65,10 +67,11 @@ public struct DownloadSettings: Sendable, Equatable {
     static func checkedBaseURL(_ text: String) throws -> String {
         let base = text.hasSuffix("/") ? text : text + "/"
         guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = url.host, !host.isEmpty
+            let host = url.host, !host.isEmpty
         else {
-            throw WeightsError.badSetting(name: "FEATUREMAPS_WEIGHTS_URL", value: text,
-                                          expected: "give an http:// or https:// URL of the folder holding Keras's files")
+            throw WeightsError.badSetting(
+                name: "FEATUREMAPS_WEIGHTS_URL", value: text,
+                expected: "give an http:// or https:// URL of the folder holding Keras's files")
         }
         return base
     }

@@ -29,9 +29,10 @@ enum HTTPTransfer {
     /// reporting progress, both called serially from a private queue. `timeout`: the longest wait
     /// for the connection or for the next bytes. Returns the number of body bytes; succeeds only
     /// on status 200 with the whole body (as many bytes as Content-Length said, when it said).
-    static func get(_ url: URL, into fd: Int32, timeout: Double, consume: @escaping (Data) -> Void,
-                    progress: @escaping TransferProgress) throws -> Int64
-    {
+    static func get(
+        _ url: URL, into fd: Int32, timeout: Double, consume: @escaping (Data) -> Void,
+        progress: @escaping TransferProgress
+    ) throws -> Int64 {
         // swift-corelibs-foundation restarts this timer whenever bytes arrive (an idle timeout, not a
         // total one) and truncates it to whole seconds: never pass less than 1.
         let timeout = max(1, timeout.rounded(.up))
@@ -75,9 +76,10 @@ enum HTTPTransfer {
             self.progress = progress
         }
 
-        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void)
-        {
+        func urlSession(
+            _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+            completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+        ) {
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             guard status == 200 else {
                 failure = .httpStatus(status)

@@ -1,6 +1,7 @@
 import FeatureMapsEngine
+import FeatureMapsHDF5
 
-/// What an HDF5 file written by Keras holds, read with libhdf5 in the reader child (IsolatedReader)
+/// What an HDF5 file written by Keras holds, read with libhdf5 in the reader process (featuremaps-hdf5-reader, IsolatedReader)
 /// and checked by the caller (WeightsManifest.resolveArrays): for FeatureMapsModels, which turns a
 /// model file into a description. Every failure is a WeightsError naming `path`.
 public enum KerasStoredFile: Sendable {
@@ -61,36 +62,45 @@ public enum KerasStoredFile: Sendable {
         }
     }
 
-    /// Reads `path` in the reader child (or, with `isolated` false, in this process). For a model
-    /// file, `inspect` sees its layout and attributes (model_config) before the arrays the child
+    /// Reads `path` in the reader process (or, with `isolated` false, in this process). For a model
+    /// file, `inspect` sees its layout and attributes (model_config) before the arrays the reader
     /// located are read from the file: a config refused there costs no weight reading.
-    public static func read(path: String, isolated: Bool = true, deadline: Double = IsolatedReader.defaultDeadline,
-                            inspect: (StoredModel.Layout, [String: String]) throws -> Void = { _, _ in }) throws -> KerasStoredFile {
+    public static func read(
+        path: String, isolated: Bool = true, deadline: Double = IsolatedReader.defaultDeadline,
+        inspect: (StoredModel.Layout, [String: String]) throws -> Void = { _, _ in }
+    ) throws -> KerasStoredFile {
         if isolated {
             return try IsolatedReader.read(path: path, deadline: deadline) { manifest, fd in
                 try contents(of: manifest, fd: fd, path: path, inspect: inspect)
             }
         }
-        return try contents(of: IsolatedReader.manifest(path: path, locating: false), fd: nil, path: path, inspect: inspect)
+        return try contents(of: IsolatedReader.manifestInProcess(path: path), fd: nil, path: path, inspect: inspect)
     }
 
     /// The model's arrays read (located ones from `fd`) and put in the file's order, within the
     /// model file's limits (KerasModelFileWalk).
-    static func contents(of manifest: WeightsManifest, fd: Int32?, path: String,
-                         inspect: (StoredModel.Layout, [String: String]) throws -> Void) throws -> KerasStoredFile {
+    static func contents(
+        of manifest: WeightsManifest, fd: Int32?, path: String,
+        inspect: (StoredModel.Layout, [String: String]) throws -> Void
+    ) throws -> KerasStoredFile {
         guard let model = manifest.model else { return .weightsOnly(try manifest.resolve(fd: fd, path: path)) }
         try inspect(model.layout == .legacyModel ? .legacyModel : .variables, model.attributes)
-        let arrays = try manifest.resolveArrays(fd: fd, path: path, maxValuesPerArray: KerasModelFileWalk.maxValuesPerArray,
-                                                maxValuesPerFile: KerasModelFileWalk.maxValuesPerFile)
+        let arrays = try manifest.resolveArrays(
+            fd: fd, path: path, maxValuesPerArray: KerasModelFileWalk.maxValuesPerArray,
+            maxValuesPerFile: KerasModelFileWalk.maxValuesPerFile)
         let groups = try model.groups.map { group in
             let integers = Set(group.integerArrays)
-            return StoredGroup(path: group.path, layerName: group.layerName, arrays: try group.arrays.map { name in
-                // The child listed it and sent it: a message without it is not the child's.
-                guard let array = arrays[group.path]?[name] else { throw WeightsError.readerCrashed(path: path, signal: 0) }
-                return StoredArray(name: name, array: array, storedAsIntegers: integers.contains(name))
-            })
+            return StoredGroup(
+                path: group.path, layerName: group.layerName,
+                arrays: try group.arrays.map { name in
+                    // The reader listed it and sent it: a message without it is not the reader's.
+                    guard let array = arrays[group.path]?[name] else { throw WeightsError.readerCrashed(path: path, signal: 0) }
+                    return StoredArray(name: name, array: array, storedAsIntegers: integers.contains(name))
+                })
         }
-        return .model(StoredModel(layout: model.layout == .legacyModel ? .legacyModel : .variables,
-                                  attributes: model.attributes, groups: groups))
+        return .model(
+            StoredModel(
+                layout: model.layout == .legacyModel ? .legacyModel : .variables,
+                attributes: model.attributes, groups: groups))
     }
 }

@@ -26,9 +26,10 @@ public typealias DownloadProgressHandler = @Sendable (DownloadEvent) -> Void
 ///   4. it is the variant asked for (width, and the classification top or its absence).
 /// Any failure removes the temporary file and throws a one-line `WeightsError`.
 public enum WeightsDownloader {
-    public static func download(_ variant: WeightsVariant, from url: String, to path: String, settings: DownloadSettings,
-                                progress: DownloadProgressHandler? = nil) throws -> LoadedWeights
-    {
+    public static func download(
+        _ variant: WeightsVariant, from url: String, to path: String, settings: DownloadSettings,
+        progress: DownloadProgressHandler? = nil
+    ) throws -> LoadedWeights {
         let directory = (path as NSString).deletingLastPathComponent
         guard let requestURL = URL(string: url) else {
             throw WeightsError.badSetting(name: "FEATUREMAPS_WEIGHTS_URL", value: url, expected: "give a valid URL")
@@ -55,10 +56,11 @@ public enum WeightsDownloader {
         let hasher = HashBox()
         let bytes: Int64
         do {
-            bytes = try HTTPTransfer.get(requestURL, into: fd, timeout: settings.timeout, consume: { hasher.update($0) },
-                                         progress: { received, expected in
-                                             progress?(.progress(received: received, expected: expected, elapsed: elapsed()))
-                                         })
+            bytes = try HTTPTransfer.get(
+                requestURL, into: fd, timeout: settings.timeout, consume: { hasher.update($0) },
+                progress: { received, expected in
+                    progress?(.progress(received: received, expected: expected, elapsed: elapsed()))
+                })
         } catch let failure as DownloadFailure {
             throw WeightsError.downloadFailed(url: url, failure, directory: directory)
         }
@@ -72,7 +74,7 @@ public enum WeightsDownloader {
         }
         progress?(.transferred(bytes: bytes, elapsed: elapsed()))
 
-        let sha256 = SHA256.hexString(hasher.finalize())
+        let sha256 = hasher.finalize()
         if let expected = settings.expectedHash(for: variant), expected != sha256 {
             throw WeightsError.checksumMismatch(url: url, expected: expected, found: sha256, directory: directory)
         }
@@ -96,7 +98,8 @@ public enum WeightsDownloader {
     /// Why `loaded` is not `variant`, or nil when it is.
     public static func mismatch(_ loaded: LoadedWeights, _ variant: WeightsVariant) -> String? {
         let a = loaded.model.architecture
-        let found = "alpha \(a.alpha.map { String($0) } ?? "of no published width") "
+        let found =
+            "alpha \(a.alpha.map { String($0) } ?? "of no published width") "
             + (a.classes.map { "with a \($0)-class top" } ?? "without top")
         let wanted = "alpha \(variant.alpha) " + (variant.includeTop ? "with a 1000-class top" : "without top")
         let sameTop = variant.includeTop ? a.classes == 1000 : a.classes == nil
@@ -105,8 +108,8 @@ public enum WeightsDownloader {
 
     /// The running hash, fed from the transfer's queue and read after it finished.
     private final class HashBox: Sendable {
-        private let sha = Mutex(SHA256())
+        private let sha = Mutex(Digest.Running())
         func update(_ data: Data) { sha.withLock { $0.update(data) } }
-        func finalize() -> [UInt8] { sha.withLock { $0.finalize() } }
+        func finalize() -> String { sha.withLock { $0.hex() } }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import FeatureMapsEngine
 import FeatureMapsSupport
+import FeatureMapsHDF5
 
 /// Every way loading weights can fail, each naming the file and what to do.
 public enum WeightsError: Error, Equatable, Sendable {
@@ -15,14 +16,21 @@ public enum WeightsError: Error, Equatable, Sendable {
     case hdf5(path: String, HDF5Error)
     /// The file is Keras's layout but does not match MobileNetV2.
     case architecture(path: String, EngineError)
-    /// The isolated HDF5 reader (IsolatedReader) died: killed by `signal`, or (0) it ended
+    /// The HDF5 reader process (IsolatedReader) died: killed by `signal`, or (0) it ended
     /// without a complete answer. libhdf5 crashes on some malformed files.
     case readerCrashed(path: String, signal: Int)
-    /// The isolated reader was still running after `seconds` and was killed (libhdf5 loops
-    /// forever on some malformed files).
+    /// The reader process was still running after `seconds` and was killed (libhdf5 loops
+    /// forever on some malformed files; a very busy machine can also be that slow).
     case readerTimedOut(path: String, seconds: Double)
-    /// The reader process could not be started (pipe/fork failed): `reason` is strerror's text.
+    /// Reading failed for a reason outside the file (a pipe, memory, a process limit): `reason`
+    /// is strerror's text or the reader's own.
     case readerFailed(path: String, reason: String)
+    /// The reader executable is not where it is looked for (ReaderExecutable): each entry says
+    /// where it looked and why there.
+    case readerNotFound(searched: [String])
+    /// The reader executable exists but did not run as the reader: posix_spawn failed on it, or
+    /// it refused its command line, or it could not load (`reason`).
+    case readerNotStartable(executable: String, reason: String)
     /// The file was replaced, shortened or grown over its weights while it was read.
     case changedWhileReading(path: String)
     /// No file given and none in the places searched (in order).
@@ -71,9 +79,19 @@ extension WeightsError: LocalizedError {
             let how = signal == 0 ? "stopped without an answer" : "crashed (signal \(signal))"
             return "weights file '\(p)' is damaged: the HDF5 library \(how) reading it; get a fresh copy of the file"
         case .readerTimedOut(let p, let seconds):
-            return "weights file '\(p)' is damaged: the HDF5 library had not finished reading it after \(Int(seconds)) s; get a fresh copy of the file"
+            return "reading weights file '\(p)' timed out: the HDF5 reader had not finished after \(DownloadFailure.seconds(seconds)) s "
+                + "and was stopped; if the machine was very busy, try again; otherwise the file is malformed in a way that "
+                + "makes libhdf5 loop: get a fresh copy of the file"
         case .readerFailed(let p, let reason):
             return "weights file '\(p)' could not be read (\(reason)); check free memory and process limits, then try again"
+        case .readerNotFound(let searched):
+            return "the weights reader program \(ReaderExecutable.name) was not found (looked for \(searched.joined(separator: ", "))); "
+                + "build it with 'swift build --product \(ReaderExecutable.name)' (with -c release it lands in .build/release "
+                + "beside featuremaps, as Scripts/build-release does) and keep it beside this program, "
+                + "or set \(ReaderExecutable.variable) to its absolute path"
+        case .readerNotStartable(let executable, let reason):
+            return "the weights reader program '\(executable)' could not be run: \(reason); rebuild it with "
+                + "'swift build --product \(ReaderExecutable.name)', or point \(ReaderExecutable.variable) at this build's reader"
         case .changedWhileReading(let p):
             return "weights file '\(p)' changed while it was being read; wait until whatever writes it has finished, then try again"
         case .noWeights(let searched):
@@ -154,9 +172,11 @@ extension DownloadFailure {
 /// The standard reason phrases of the statuses a weights host is likely to answer.
 enum HTTPStatusText {
     static func reason(_ status: Int) -> String {
-        [301: "Moved Permanently", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-         404: "Not Found", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
-         502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"][status] ?? ""
+        [
+            301: "Moved Permanently", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+            404: "Not Found", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
+            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+        ][status] ?? ""
     }
 }
 

@@ -11,13 +11,17 @@ public struct LoadedWeights: Sendable {
 
 public enum WeightsLoader {
     /// Opens, reads and checks a Keras MobileNetV2 weights file. Every failure names the file.
-    /// The HDF5 reading happens in a child process (IsolatedReader) unless `isolated` is false,
+    /// The HDF5 reading happens in the reader process (IsolatedReader) unless `isolated` is false,
     /// so that a libhdf5 crash on a malformed file is an error, not the end of the caller, and a
     /// libhdf5 endless loop ends after `readerDeadline` seconds.
-    public static func load(path: String, isolated: Bool = true,
-                            readerDeadline: Double = IsolatedReader.defaultDeadline) throws -> LoadedWeights {
+    public static func load(
+        path: String, isolated: Bool = true,
+        readerDeadline: Double = IsolatedReader.defaultDeadline
+    ) throws -> LoadedWeights {
         try checkReadableFile(path)
-        let weights = isolated ? try IsolatedReader.read(path: path, deadline: readerDeadline)
+        let weights =
+            isolated
+            ? try IsolatedReader.read(path: path, deadline: readerDeadline)
             : try IsolatedReader.readInProcess(path: path)
         do {
             return LoadedWeights(path: path, model: try MobileNetV2(weights: weights), storedParameters: weights.parameterCount)

@@ -46,18 +46,20 @@ public enum WeightsLocator {
     /// exist: loading then says so), the cached file when it is there, else a download into the
     /// cache (`cacheDownload`); when downloading is off (`offline` or FEATUREMAPS_OFFLINE), an error
     /// saying what to do instead.
-    public static func plan(flag: String?, variant: WeightsVariant = .standard, offline: Bool = false,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WeightsPlan
-    {
+    public static func plan(
+        flag: String?, variant: WeightsVariant = .standard, offline: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> WeightsPlan {
         if let found = found(flag: flag, variant: variant, environment: environment) { return .use(found) }
         return try cacheDownload(variant, offline: offline, environment: environment)
     }
 
     /// The download of Keras's file for `variant` into the Keras cache, from `DownloadSettings`' base
     /// URL, whether or not the file is there already; an error when downloading is off.
-    public static func cacheDownload(_ variant: WeightsVariant, offline: Bool = false,
-                                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WeightsPlan
-    {
+    public static func cacheDownload(
+        _ variant: WeightsVariant, offline: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> WeightsPlan {
         let cached = cachePath(variant, environment: environment)
         if let why = DownloadSettings.offlineReason(flag: offline, environment: environment) {
             throw WeightsError.offline(path: cached, why: why)
@@ -72,12 +74,15 @@ public enum WeightsLocator {
 
     /// The file to use, without downloading: like `plan`, but a file missing from the cache is an
     /// error listing where it looked.
-    public static func locate(flag: String?, variant: WeightsVariant = .standard,
-                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WeightsLocation
-    {
+    public static func locate(
+        flag: String?, variant: WeightsVariant = .standard,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> WeightsLocation {
         if let found = found(flag: flag, variant: variant, environment: environment) { return found }
-        throw WeightsError.noWeights(searched: ["--weights (not given)", "$FEATUREMAPS_WEIGHTS (not set)",
-                                                cachePath(variant, environment: environment)])
+        throw WeightsError.noWeights(searched: [
+            "--weights (not given)", "$FEATUREMAPS_WEIGHTS (not set)",
+            cachePath(variant, environment: environment),
+        ])
     }
 
     /// The lookup both `plan` and `locate` make: the flag, the environment, the Keras cache.
@@ -94,15 +99,17 @@ public enum WeightsLocator {
 extension WeightsPlan {
     /// Carries the plan out: loads the file, or downloads `variant` into the cache (verified, see
     /// `WeightsDownloader.download`) and returns it loaded, reporting to `progress`.
-    public func execute(_ variant: WeightsVariant, environment: [String: String] = ProcessInfo.processInfo.environment,
-                        progress: DownloadProgressHandler? = nil) throws -> (weights: LoadedWeights, location: WeightsLocation)
-    {
+    public func execute(
+        _ variant: WeightsVariant, environment: [String: String] = ProcessInfo.processInfo.environment,
+        progress: DownloadProgressHandler? = nil
+    ) throws -> (weights: LoadedWeights, location: WeightsLocation) {
         switch self {
         case .use(let location):
             return (try WeightsLoader.load(path: location.path), location)
         case .download(let url, let path):
-            let weights = try WeightsDownloader.download(variant, from: url, to: path,
-                                                         settings: try DownloadSettings(environment: environment), progress: progress)
+            let weights = try WeightsDownloader.download(
+                variant, from: url, to: path,
+                settings: try DownloadSettings(environment: environment), progress: progress)
             return (weights, WeightsLocation(path: path, source: .download))
         }
     }

@@ -11,16 +11,19 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(json["stop_layer"] as? String, "predictions")
         XCTAssertEqual(json["runs"] as? Int, 3)
         let stages = try XCTUnwrap(json["stages"] as? [[String: Any]])
-        XCTAssertEqual(stages.compactMap { $0["name"] as? String },
-                       ["stem"] + (0...16).map { "block_\($0)" } + ["head", "classifier"])
+        XCTAssertEqual(
+            stages.compactMap { $0["name"] as? String },
+            ["stem"] + (0...16).map { "block_\($0)" } + ["head", "classifier"])
         // The multiply-adds bench divides by, against Keras's own layer table of the same model
         // (Fixtures/reference/layers_0.35_224.json: output shapes and count_params() per layer).
         let keras = try Self.kerasMultiplyAdds("layers_0.35_224.json")
         XCTAssertEqual(json["multiply_adds"] as? Int, keras.total, "total multiply-adds vs Keras's layer table")
-        XCTAssertEqual(stages.first { $0["name"] as? String == "stem" }?["multiply_adds"] as? Int, keras.byLayer["Conv1"],
-                       "the stem is Conv1")
-        XCTAssertEqual(stages.first { $0["name"] as? String == "classifier" }?["multiply_adds"] as? Int,
-                       keras.byLayer["predictions"], "the classifier is the dense layer")
+        XCTAssertEqual(
+            stages.first { $0["name"] as? String == "stem" }?["multiply_adds"] as? Int, keras.byLayer["Conv1"],
+            "the stem is Conv1")
+        XCTAssertEqual(
+            stages.first { $0["name"] as? String == "classifier" }?["multiply_adds"] as? Int,
+            keras.byLayer["predictions"], "the classifier is the dense layer")
         XCTAssertGreaterThan(try XCTUnwrap(json["peak_rss_bytes"] as? Int), 1_000_000)
         for key in ["weights_load_ms", "weights_load_in_process_ms"] {
             let load = try XCTUnwrap(json[key] as? [String: Any], key)
@@ -45,8 +48,10 @@ final class BenchCommandTests: XCTestCase {
 
     /// A pass that stops at block_6_expand_relu (alias block_6_conv1) times only the stages up to block_6.
     func testBenchStopsAtTheDeepestRequestedLayer() throws {
-        let r = try CLI.run(["bench", "--json", "--runs", "2", "--warmup", "0", "--layers", "block_6_conv1",
-                             "--weights", CLI.fixtureWeights])
+        let r = try CLI.run([
+            "bench", "--json", "--runs", "2", "--warmup", "0", "--layers", "block_6_conv1",
+            "--weights", CLI.fixtureWeights,
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(json["stop_layer"] as? String, "block_6_expand_relu")

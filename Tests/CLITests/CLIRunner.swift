@@ -47,8 +47,10 @@ enum CLI {
     /// without a Keras cache and downloading off (FEATUREMAPS_OFFLINE=1: a test never reaches
     /// for the real weights host) unless `environment` says otherwise.
     /// `executable` runs another program (a shell, sha256sum) the same way.
-    static func run(_ args: [String], environment: [String: String] = [:], cwd: String? = nil,
-                    executable: String? = nil) throws -> CLIResult {
+    static func run(
+        _ args: [String], environment: [String: String] = [:], cwd: String? = nil,
+        executable: String? = nil
+    ) throws -> CLIResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = args
@@ -76,7 +78,8 @@ enum CLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         drained.wait()
         process.waitUntilExit()
-        return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData.data, as: UTF8.self))
+        return CLIResult(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData.data, as: UTF8.self))
     }
 }

@@ -47,8 +47,9 @@ final class ConvertWeightsTests: XCTestCase {
     func assertSameWeights(_ path: String, _ referencePath: String) throws {
         let file = try HDF5File(path: path), referenceFile = try HDF5File(path: referencePath)
         for attribute in ["backend", "keras_version"] {
-            XCTAssertEqual(try file.stringArrayAttribute(attribute, on: "/"),
-                           try referenceFile.stringArrayAttribute(attribute, on: "/"), attribute)
+            XCTAssertEqual(
+                try file.stringArrayAttribute(attribute, on: "/"),
+                try referenceFile.stringArrayAttribute(attribute, on: "/"), attribute)
         }
         let weights = try KerasWeightsFile.read(file), expected = try KerasWeightsFile.read(referenceFile)
         XCTAssertEqual(weights.layerOrder, expected.layerOrder)
@@ -58,7 +59,7 @@ final class ConvertWeightsTests: XCTestCase {
             let names = try referenceFile.stringArrayAttribute("weight_names", on: layer)
             XCTAssertEqual(try file.stringArrayAttribute("weight_names", on: layer), names, layer)
             for name in names {
-                let short = KerasWeights.shortWeightName(name)
+                let short = KerasWeightsFile.shortWeightName(name)
                 guard let want = expected[layer, short], let have = weights[layer, short] else {
                     XCTFail("\(layer)/\(name) is missing from the converted file")
                     continue
@@ -76,8 +77,9 @@ final class ConvertWeightsTests: XCTestCase {
             }
         }
         XCTAssertEqual(datasets, 262)  // 52 convolutions + 52 BN x 4 + predictions kernel and bias
-        print("converted vs shared: \(datasets) datasets, largest max |difference| \(worst.difference)"
-              + (worst.name.isEmpty ? " (every value equal)" : " (\(worst.name))"))
+        print(
+            "converted vs shared: \(datasets) datasets, largest max |difference| \(worst.difference)"
+                + (worst.name.isEmpty ? " (every value equal)" : " (\(worst.name))"))
     }
 
     func testRefusesWhatIsNotAMobileNetV2WithOneLineAndStatus66() throws {
@@ -88,13 +90,19 @@ final class ConvertWeightsTests: XCTestCase {
         let whole = try Data(contentsOf: URL(fileURLWithPath: CLI.fixture("weights/tflite_wrong_expansion.tflite")))
         try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: truncated))
         let cases: [(model: String, message: String)] = [
-            (CLI.fixture("weights/tflite_maxpool_cnn.tflite"),
-             "not a MobileNetV2 classifier this converter recognises: MAX_POOL_2D (operator 1) is not an operator MobileNetV2 uses"),
-            (CLI.fixture("weights/tflite_wrong_expansion.tflite"),
-             "not a MobileNetV2 classifier this converter recognises: block_1_expand = CONV_2D (operator 3) has 16 output channels, expected 6 x 4 = 24"),
-            (CLI.fixture("weights/tflite_truncated.tflite"),
-             "not a MobileNetV2 classifier this converter recognises: expected block_1_expand (1x1 CONV_2D) after "
-                + "expanded_conv_project = CONV_2D (operator 2), found FULLY_CONNECTED (operator 4) with filter [5, 4]"),
+            (
+                CLI.fixture("weights/tflite_maxpool_cnn.tflite"),
+                "not a MobileNetV2 classifier this converter recognises: MAX_POOL_2D (operator 1) is not an operator MobileNetV2 uses"
+            ),
+            (
+                CLI.fixture("weights/tflite_wrong_expansion.tflite"),
+                "not a MobileNetV2 classifier this converter recognises: block_1_expand = CONV_2D (operator 3) has 16 output channels, expected 6 x 4 = 24"
+            ),
+            (
+                CLI.fixture("weights/tflite_truncated.tflite"),
+                "not a MobileNetV2 classifier this converter recognises: expected block_1_expand (1x1 CONV_2D) after "
+                    + "expanded_conv_project = CONV_2D (operator 2), found FULLY_CONNECTED (operator 4) with filter [5, 4]"
+            ),
             (truncated, "corrupt or truncated TFLite flatbuffer"),
             (CLI.fixtureWeights, "not a TFLite model (no 'TFL3' flatbuffer identifier)"),
             (dir + "/missing.tflite", "no such file"),
@@ -139,8 +147,10 @@ final class ConvertWeightsTests: XCTestCase {
     /// "unreachable" (skip), a missing requirements file is a failure.
     func testPipNetworkErrorsAreToldApartFromOtherPipErrors() throws {
         try PythonVenv.created()
-        let refused = try PythonVenv.pipInstall(["--no-cache-dir", "--no-deps", "--index-url", "http://127.0.0.1:9/simple",
-                                                 "featuremaps-no-such-package==1.0"])
+        let refused = try PythonVenv.pipInstall([
+            "--no-cache-dir", "--no-deps", "--index-url", "http://127.0.0.1:9/simple",
+            "featuremaps-no-such-package==1.0",
+        ])
         guard case .unreachable(let line) = refused else { return XCTFail("expected unreachable, got \(refused)") }
         XCTAssert(line.contains("127.0.0.1") || line.contains("Connection refused"), line)
         let missingFile = try PythonVenv.pipInstall(["-r", "/nonexistent/requirements.txt"])

@@ -8,8 +8,10 @@ final class DeterminismTests: XCTestCase {
         let dir = try CLI.temporaryDirectory(self)
         let inputs = [Hostile.image, CLI.fixture("images/fixture_odd.png"), Hostile.codec("jpeg_progressive.jpg")]
         let layers = "Conv1,block_3_conv1,block_16_project,out_relu"
-        for args in [["render", "--layers", layers, "--overview", "--select", "strongest", "--normalize", "layer"],
-                     ["extract", "--layers", layers + ",predictions"]] {
+        for args in [
+            ["render", "--layers", layers, "--overview", "--select", "strongest", "--normalize", "layer"],
+            ["extract", "--layers", layers + ",predictions"],
+        ] {
             let r = try CLI.run(args + ["--weights", Hostile.weights, "--out", dir] + extra + inputs, environment: environment)
             XCTAssertEqual(r.status, 0, r.stderr)
         }

@@ -13,8 +13,10 @@ final class DownloadCommandTests: XCTestCase {
     /// KERAS_HOME and the environment that downloads from `server` in `mode`.
     func setting(_ server: WeightsServer, _ mode: String, _ extra: [String: String] = [:]) throws -> (env: [String: String], cache: String) {
         let home = try CLI.temporaryDirectory(self)
-        let env = ["KERAS_HOME": home, "FEATUREMAPS_OFFLINE": "0", "FEATUREMAPS_WEIGHTS_URL": server.baseURL(mode),
-                   "FEATUREMAPS_DOWNLOAD_TIMEOUT": "2"].merging(extra) { $1 }
+        let env = [
+            "KERAS_HOME": home, "FEATUREMAPS_OFFLINE": "0", "FEATUREMAPS_WEIGHTS_URL": server.baseURL(mode),
+            "FEATUREMAPS_DOWNLOAD_TIMEOUT": "2",
+        ].merging(extra) { $1 }
         return (env, home + "/models")
     }
 
@@ -70,10 +72,12 @@ final class DownloadCommandTests: XCTestCase {
             XCTAssertEqual(lines.count, 2, "\(mode): the progress line, then the error: \(r.stderr)")
             // The progress line ends with "failed"; when the body arrived whole, it says how much first.
             let progress = lines.first ?? ""
-            XCTAssert(progress.hasPrefix("featuremaps: downloading \(server.baseURL(mode) + Self.fileName) ... ")
-                      && progress.hasSuffix(" failed"), "\(mode): \(progress)")
-            XCTAssert(lines.last!.contains(server.baseURL(mode) + Self.fileName) && lines.last!.contains(says)
-                      && lines.last!.hasSuffix("nothing was saved in \(cache)"), "\(mode): \(lines.last!)")
+            XCTAssert(
+                progress.hasPrefix("featuremaps: downloading \(server.baseURL(mode) + Self.fileName) ... ")
+                    && progress.hasSuffix(" failed"), "\(mode): \(progress)")
+            XCTAssert(
+                lines.last!.contains(server.baseURL(mode) + Self.fileName) && lines.last!.contains(says)
+                    && lines.last!.hasSuffix("nothing was saved in \(cache)"), "\(mode): \(lines.last!)")
             XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? [], [], "\(mode) left files behind")
             XCTAssertLessThan(seconds, 15, "\(mode) took \(seconds) s")
         }
@@ -89,8 +93,9 @@ final class DownloadCommandTests: XCTestCase {
         XCTAssert(bad.stderr.contains("has SHA-256 \(actual), expected \(zeros)"), bad.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache), [])
 
-        let good = try CLI.run(["weights", "fetch", "--alpha", "0.35"],
-                               environment: env.merging(["FEATUREMAPS_WEIGHTS_SHA256": actual.uppercased()]) { $1 })
+        let good = try CLI.run(
+            ["weights", "fetch", "--alpha", "0.35"],
+            environment: env.merging(["FEATUREMAPS_WEIGHTS_SHA256": actual.uppercased()]) { $1 })
         XCTAssertEqual(good.status, 0, good.stderr)
         XCTAssertEqual(good.stdout, cache + "/" + Self.fileName + "\n")
     }
@@ -101,9 +106,11 @@ final class DownloadCommandTests: XCTestCase {
             let (env, cache) = try setting(server, "good", extra)
             let r = try CLI.run(["classify", "--alpha", "0.35"] + args + [CLI.fixture("images/fixture.png")], environment: env)
             XCTAssertEqual(r.status, 66, r.stderr)
-            XCTAssertEqual(r.stderr, "featuremaps: no weights at \(cache)/\(Self.fileName) and downloading is off (\(why)); "
-                + "pass --weights FILE, set FEATUREMAPS_WEIGHTS, or copy Keras's \(Self.fileName) into \(cache) "
-                + "(featuremaps weights fetch downloads it where the network is reachable)\n")
+            XCTAssertEqual(
+                r.stderr,
+                "featuremaps: no weights at \(cache)/\(Self.fileName) and downloading is off (\(why)); "
+                    + "pass --weights FILE, set FEATUREMAPS_WEIGHTS, or copy Keras's \(Self.fileName) into \(cache) "
+                    + "(featuremaps weights fetch downloads it where the network is reachable)\n")
             XCTAssertFalse(FileManager.default.fileExists(atPath: cache), "offline must not even create the cache")
         }
         XCTAssertEqual(server.requests, [])
@@ -111,8 +118,10 @@ final class DownloadCommandTests: XCTestCase {
 
     func testAnotherVariantThanRequestedIsRefused() throws {
         let server = try WeightsServer(self)
-        for (args, says) in [([String](), "holds MobileNetV2 alpha 0.35 with a 1000-class top, not the requested alpha 1.0 with a 1000-class top"),
-                             (["--alpha", "0.35", "--no-top"], "not the requested alpha 0.35 without top")] {
+        for (args, says) in [
+            ([String](), "holds MobileNetV2 alpha 0.35 with a 1000-class top, not the requested alpha 1.0 with a 1000-class top"),
+            (["--alpha", "0.35", "--no-top"], "not the requested alpha 0.35 without top"),
+        ] {
             let (env, cache) = try setting(server, "good")
             let r = try CLI.run(["weights", "fetch"] + args, environment: env)
             XCTAssertEqual(r.status, 66, r.stderr)
@@ -157,25 +166,31 @@ final class DownloadCommandTests: XCTestCase {
         }
         let server = try WeightsServer(self)
         let (env, cache) = try setting(server, "slow")
-        let r = try CLI.run(["-c", "script -qec '\(CLI.binary) weights fetch --alpha 0.35' /dev/null 2>&1"], environment: env,
-                            executable: "/bin/sh")
+        let r = try CLI.run(
+            ["-c", "script -qec '\(CLI.binary) weights fetch --alpha 0.35' /dev/null 2>&1"], environment: env,
+            executable: "/bin/sh")
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         let screen = r.stdout
         XCTAssert(screen.contains("featuremaps: downloading \(server.baseURL("slow") + Self.fileName)\r\n"), screen)
         let redraws = screen.components(separatedBy: "\r\u{1B}[K  [").count - 1
         XCTAssertGreaterThan(redraws, 3, "the bar should be redrawn along the way: \(screen)")
         XCTAssert(screen.contains("] 100%  7.1 / 7.1 MB  "), screen)
-        XCTAssert(screen.contains("featuremaps: verified and saved \(cache)/\(Self.fileName) (SHA-256 \(try sha256sum(CLI.fixtureWeights)))"),
-                  screen)
+        XCTAssert(
+            screen.contains("featuremaps: verified and saved \(cache)/\(Self.fileName) (SHA-256 \(try sha256sum(CLI.fixtureWeights)))"),
+            screen)
 
         // A failure: the bar is drawn once more where the bytes stopped (30 % of the file), then the error.
         let (stallEnv, stallCache) = try setting(server, "stall", ["FEATUREMAPS_DOWNLOAD_TIMEOUT": "1"])
-        let failed = try CLI.run(["-c", "script -qec '\(CLI.binary) weights fetch --alpha 0.35' /dev/null 2>&1"],
-                                 environment: stallEnv, executable: "/bin/sh")
+        let failed = try CLI.run(
+            ["-c", "script -qec '\(CLI.binary) weights fetch --alpha 0.35' /dev/null 2>&1"],
+            environment: stallEnv, executable: "/bin/sh")
         XCTAssertEqual(failed.status, 66, failed.stdout)
-        XCTAssert(failed.stdout.contains("\r\u{1B}[K  [########----------------------]  29%  2.1 / 7.1 MB  ")
-                  && failed.stdout.contains(" MB/s\r\nfeaturemaps: downloading \(server.baseURL("stall") + Self.fileName) failed: "
-                                            + "nothing arrived for 1 s"), failed.stdout)
+        XCTAssert(
+            failed.stdout.contains("\r\u{1B}[K  [########----------------------]  29%  2.1 / 7.1 MB  ")
+                && failed.stdout.contains(
+                    " MB/s\r\nfeaturemaps: downloading \(server.baseURL("stall") + Self.fileName) failed: "
+                        + "nothing arrived for 1 s"),
+            failed.stdout)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: stallCache), [])
     }
 }

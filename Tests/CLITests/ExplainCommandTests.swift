@@ -16,8 +16,9 @@ final class ExplainCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, "\(out)/fixture_gradcam_out_relu.png\n\(out)/fixture_saliency.png\n")
         XCTAssert(r.stderr.contains("fixture.png: explaining 238 "), r.stderr)  // the fixture model's top-1 (Keras)
-        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: out)),
-                       ["fixture_gradcam_out_relu.png", "fixture_saliency.png"])
+        XCTAssertEqual(
+            Set(try FileManager.default.contentsOfDirectory(atPath: out)),
+            ["fixture_gradcam_out_relu.png", "fixture_saliency.png"])
         let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + "/fixture_gradcam_out_relu.png")), as: UTF8.self)
         for chunk in ["tEXtMethod\0Grad-CAM", "tEXtLayer\0out_relu", "tEXtClass\0238 ", "tEXtProbability\0", "tEXtInput\0" + image] {
             XCTAssert(text.contains(chunk), "PNG metadata lacks \(chunk.replacingOccurrences(of: "\0", with: "\\0"))")
@@ -32,8 +33,12 @@ final class ExplainCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let cam = try NPY.decodeFloat32([UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/fixture_gradcam_out_relu.npy"))))
         XCTAssertEqual(cam.shape, [7, 7])
-        let keras = try NPY.decodeFloat32([UInt8](try Data(contentsOf: URL(fileURLWithPath:
-            CLI.fixture("reference/explain/fixture_gradcam_out_relu_map.npy")))))
+        let keras = try NPY.decodeFloat32(
+            [UInt8](
+                try Data(
+                    contentsOf: URL(
+                        fileURLWithPath:
+                            CLI.fixture("reference/explain/fixture_gradcam_out_relu_map.npy")))))
         let scale = keras.values.map(abs).max()!
         XCTAssertLessThanOrEqual(zip(cam.values, keras.values).map { abs($0 - $1) }.max()!, 1e-4 * scale)
         let saliency = try NPY.decodeFloat32([UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/fixture_saliency.npy"))))

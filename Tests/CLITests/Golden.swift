@@ -13,8 +13,10 @@ enum Golden {
     static let directory = CLI.root + "/Fixtures/golden"
     static let tolerance = 2
 
-    static func assertMatches(_ actualPath: String, golden name: String, tolerance: Int = Golden.tolerance,
-                              file: StaticString = #filePath, line: UInt = #line) throws {
+    static func assertMatches(
+        _ actualPath: String, golden name: String, tolerance: Int = Golden.tolerance,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let goldenPath = "\(directory)/\(name).png"
         let environment = ProcessInfo.processInfo.environment
         if environment["FEATUREMAPS_RECORD_GOLDENS"] == "1" {
@@ -37,9 +39,10 @@ enum Golden {
         try? FileManager.default.removeItem(atPath: diffPath)
         guard actual.width == golden.width, actual.height == golden.height else {
             try? FileManager.default.copyItem(atPath: actualPath, toPath: actualCopy)
-            return XCTFail("\(name): size \(actual.width)x\(actual.height), golden \(golden.width)x\(golden.height); "
-                           + "actual written to \(actualCopy); re-record with Scripts/record-goldens if intended",
-                           file: file, line: line)
+            return XCTFail(
+                "\(name): size \(actual.width)x\(actual.height), golden \(golden.width)x\(golden.height); "
+                    + "actual written to \(actualCopy); re-record with Scripts/record-goldens if intended",
+                file: file, line: line)
         }
         var bad: [(diff: Int, x: Int, y: Int)] = []
         var diffImage = RGBImage(width: golden.width, height: golden.height)
@@ -56,8 +59,9 @@ enum Golden {
         try? FileManager.default.copyItem(atPath: actualPath, toPath: actualCopy)
         try? PNGOutput.write(diffImage, to: diffPath, text: [])
         let worst = bad.sorted { $0.diff > $1.diff }.prefix(5).map { "(\($0.x), \($0.y)) by \($0.diff)" }
-        XCTFail("\(name): \(bad.count) pixels differ by more than \(tolerance) levels; worst: \(worst.joined(separator: ", ")); "
+        XCTFail(
+            "\(name): \(bad.count) pixels differ by more than \(tolerance) levels; worst: \(worst.joined(separator: ", ")); "
                 + "actual: \(actualCopy), difference: \(diffPath); re-record with Scripts/record-goldens if intended",
-                file: file, line: line)
+            file: file, line: line)
     }
 }

@@ -4,8 +4,10 @@ import XCTest
 /// Bad option values, awkward outputs and awkward names: status 64 with one line for usage
 /// errors, clamping with a note, numbered outputs instead of silent overwrites.
 final class HostileArgumentTests: XCTestCase {
-    func usage(_ args: [String], naming value: String, saying text: String = "",
-               file: StaticString = #filePath, line: UInt = #line) throws {
+    func usage(
+        _ args: [String], naming value: String, saying text: String = "",
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let r = try Hostile.run(args, file: file, line: line)
         XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)", file: file, line: line)
         XCTAssertEqual(r.stdout, "", file: file, line: line)
@@ -15,10 +17,12 @@ final class HostileArgumentTests: XCTestCase {
 
     func testBadValuesAreOneLineUsageErrors() throws {
         let w = ["--weights", Hostile.weights]
-        try usage(["render"] + w + ["--layers", "block_1_convX", Hostile.image], naming: "block_1_convX",
-                  saying: "Did you mean block_1_conv1")
-        try usage(["extract"] + w + ["--layers", "Conv1,predicitons", Hostile.image], naming: "predicitons",
-                  saying: "Did you mean predictions")
+        try usage(
+            ["render"] + w + ["--layers", "block_1_convX", Hostile.image], naming: "block_1_convX",
+            saying: "Did you mean block_1_conv1")
+        try usage(
+            ["extract"] + w + ["--layers", "Conv1,predicitons", Hostile.image], naming: "predicitons",
+            saying: "Did you mean predictions")
         try usage(["render"] + w + ["--channels", "0", Hostile.image], naming: "--channels 0", saying: "at least 1")
         try usage(["render"] + w + ["--channels", "-3", Hostile.image], naming: "--channels -3", saying: "at least 1")
         try usage(["render"] + w + ["--channel-list", "5-2", Hostile.image], naming: "5-2")
@@ -59,9 +63,11 @@ final class HostileArgumentTests: XCTestCase {
         let weights = dir + "/w.h5", image = dir + "/cat.png"
         try FileManager.default.copyItem(atPath: Hostile.weights, toPath: weights)
         try FileManager.default.copyItem(atPath: Hostile.image, toPath: image)
-        for args in [["render", "--layers", "Conv1", "--out", locked, image],
-                     ["extract", "--layers", "Conv1", "--out", locked, image],
-                     ["render", "--layers", "Conv1", "--out", locked + "/sub", image]] {
+        for args in [
+            ["render", "--layers", "Conv1", "--out", locked, image],
+            ["extract", "--layers", "Conv1", "--out", locked, image],
+            ["render", "--layers", "Conv1", "--out", locked + "/sub", image],
+        ] {
             let r = try Hostile.run(args + ["--weights", weights], asNobody: dir)
             XCTAssertEqual(r.status, 73, "\(args): \(r.stderr)")
             let line = Hostile.assertFailureLines(r, count: 1, naming: [locked]).first ?? ""
@@ -74,16 +80,22 @@ final class HostileArgumentTests: XCTestCase {
     /// neither a partial file nor the temporary one; files finished before it stay whole.
     func testAFailedWriteLeavesNoPartialFile() throws {
         let dir = try CLI.temporaryDirectory(self)
-        let r = try Hostile.run(["extract", "--weights", Hostile.weights, "--layers", "block_16_project,Conv1", "--out", dir,
-                                 Hostile.image], fileSizeBlocks: 128)
+        let r = try Hostile.run(
+            [
+                "extract", "--weights", Hostile.weights, "--layers", "block_16_project,Conv1", "--out", dir,
+                Hostile.image,
+            ], fileSizeBlocks: 128)
         XCTAssertEqual(r.status, 73, r.stderr)
         let line = Hostile.assertFailureLines(r, count: 1, naming: [dir + "/fixture_Conv1.npy"]).first ?? ""
         XCTAssert(line.contains("File too large"), line)
         // block_16_project is 7x7x56 floats (11 KB): written; Conv1 is 112x112x16 floats (803 KB): refused.
         XCTAssertEqual(Hostile.files(in: dir), ["fixture_block_16_project.npy"])
         XCTAssertEqual(r.stdout, dir + "/fixture_block_16_project.npy\n")
-        let render = try Hostile.run(["render", "--weights", Hostile.weights, "--layers", "block_1_conv1", "--out", dir + "/png",
-                                      Hostile.image], fileSizeBlocks: 16)
+        let render = try Hostile.run(
+            [
+                "render", "--weights", Hostile.weights, "--layers", "block_1_conv1", "--out", dir + "/png",
+                Hostile.image,
+            ], fileSizeBlocks: 16)
         XCTAssertEqual(render.status, 73, render.stderr)
         Hostile.assertFailureLines(render, count: 1, naming: [dir + "/png/fixture_block_1_conv1.png"], notes: 1)  // the alias note
         XCTAssertEqual(Hostile.files(in: dir + "/png"), [])
@@ -98,15 +110,20 @@ final class HostileArgumentTests: XCTestCase {
             try FileManager.default.copyItem(atPath: Hostile.image, toPath: "\(dir)/\(sub)/cat.png")
         }
         let out = dir + "/out"
-        let r = try Hostile.run(["extract", "--weights", Hostile.weights, "--layers", "Conv1", "--out", out,
-                                 dir + "/a/cat.png", dir + "/a/cat.png", dir + "/b/cat.png"])
+        let r = try Hostile.run([
+            "extract", "--weights", Hostile.weights, "--layers", "Conv1", "--out", out,
+            dir + "/a/cat.png", dir + "/a/cat.png", dir + "/b/cat.png",
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(Hostile.files(in: out), ["cat-2_Conv1.npy", "cat-3_Conv1.npy", "cat_Conv1.npy"])
-        XCTAssertEqual(r.stdout.split(separator: "\n").map(String.init),
-                       ["cat_Conv1.npy", "cat-2_Conv1.npy", "cat-3_Conv1.npy"].map { out + "/" + $0 })
+        XCTAssertEqual(
+            r.stdout.split(separator: "\n").map(String.init),
+            ["cat_Conv1.npy", "cat-2_Conv1.npy", "cat-3_Conv1.npy"].map { out + "/" + $0 })
         let notes = r.stderr.split(separator: "\n")
         XCTAssertEqual(notes.count, 2, r.stderr)
-        XCTAssert(notes.last?.contains("\(dir)/b/cat.png: another input of this run already writes cat_*; this one's files are named cat-3_*") == true, r.stderr)
+        XCTAssert(
+            notes.last?.contains("\(dir)/b/cat.png: another input of this run already writes cat_*; this one's files are named cat-3_*") == true,
+            r.stderr)
         // The same picture gives the same bytes under each name.
         XCTAssertEqual(try Hostile.bytes(out + "/cat_Conv1.npy"), try Hostile.bytes(out + "/cat-3_Conv1.npy"))
     }

@@ -29,10 +29,14 @@ final class HostileImageTests: XCTestCase {
             ("header.png", header, "IHDR: CRC error"),
             ("inflate.png", inflateBroken, "corrupt PNG data"),
             ("precision.jpg", jpegHeader, "Unsupported JPEG data precision 13"),
-            ("bomb.png", HandMadeImages.png(width: 30000, height: 30000),
-             "30000x30000 is 900000000 pixels, more than the limit of 178956970"),
-            ("bomb.jpg", HandMadeImages.jpeg(width: 30000, height: 30000),
-             "30000x30000 is 900000000 pixels, more than the limit of 178956970"),
+            (
+                "bomb.png", HandMadeImages.png(width: 30000, height: 30000),
+                "30000x30000 is 900000000 pixels, more than the limit of 178956970"
+            ),
+            (
+                "bomb.jpg", HandMadeImages.jpeg(width: 30000, height: 30000),
+                "30000x30000 is 900000000 pixels, more than the limit of 178956970"
+            ),
         ]
         for c in cases {
             let path = Hostile.write(c.bytes, c.name, in: dir)
@@ -50,8 +54,10 @@ final class HostileImageTests: XCTestCase {
     /// says "pixels", not "out of memory", so nothing image-sized was allocated first.
     func testPixelLimitIsCheckedBeforeAllocating() throws {
         let dir = try CLI.temporaryDirectory(self)
-        for (name, bytes) in [("bomb.png", HandMadeImages.png(width: 30000, height: 30000)),
-                              ("bomb.jpg", HandMadeImages.jpeg(width: 30000, height: 30000))] {
+        for (name, bytes) in [
+            ("bomb.png", HandMadeImages.png(width: 30000, height: 30000)),
+            ("bomb.jpg", HandMadeImages.jpeg(width: 30000, height: 30000)),
+        ] {
             let path = Hostile.write(bytes, name, in: dir)
             let r = try Hostile.run(["classify", "--weights", Hostile.weights, path], memoryKB: 1_500_000)
             XCTAssertEqual(r.status, 65, r.stderr)
@@ -130,9 +136,11 @@ final class HostileImageTests: XCTestCase {
         let dir = try CLI.temporaryDirectory(self)
         let pngNamedJPG = dir + "/actually a png.jpg"
         try FileManager.default.copyItem(atPath: Hostile.image, toPath: pngNamedJPG)
-        let kinds = ["jpeg_gray.jpg", "jpeg_cmyk.jpg", "jpeg_ycck.jpg", "jpeg_progressive.jpg", "png_i16.png",
-                     "png_rgb16.png", "png_rgba16.png", "png_p4.png", "png_p8_trns.png", "png_la8.png",
-                     "png_rgba8.png", "png_rgb8_adam7.png", "png_la16_adam7.png", "png_l1.png"].map(Hostile.codec)
+        let kinds = [
+            "jpeg_gray.jpg", "jpeg_cmyk.jpg", "jpeg_ycck.jpg", "jpeg_progressive.jpg", "png_i16.png",
+            "png_rgb16.png", "png_rgba16.png", "png_p4.png", "png_p8_trns.png", "png_la8.png",
+            "png_rgba8.png", "png_rgb8_adam7.png", "png_la16_adam7.png", "png_l1.png",
+        ].map(Hostile.codec)
         let odd = ["one_by_one.png", "strip_3x1000.png", "strip_3x1000.jpg", "orient_6.jpg", "orient_xmp_8.jpg"].map(Hostile.hostile)
         let inputs = kinds + odd + [pngNamedJPG]
         let r = try Hostile.run(["classify", "--top", "2", "--weights", Hostile.weights] + inputs)
@@ -143,8 +151,9 @@ final class HostileImageTests: XCTestCase {
         // Decoded by content: the PNG named .jpg classifies exactly like the PNG.
         let a = try Hostile.run(["classify", "--json", "--weights", Hostile.weights, Hostile.image])
         let b = try Hostile.run(["classify", "--json", "--weights", Hostile.weights, pngNamedJPG])
-        XCTAssertEqual(a.stdout.replacingOccurrences(of: Hostile.image, with: "X"),
-                       b.stdout.replacingOccurrences(of: pngNamedJPG, with: "X"))
+        XCTAssertEqual(
+            a.stdout.replacingOccurrences(of: Hostile.image, with: "X"),
+            b.stdout.replacingOccurrences(of: pngNamedJPG, with: "X"))
     }
 
     /// The network sees the photo upright: orient_6.jpg (stored on its side, EXIF orientation 6)
@@ -153,8 +162,9 @@ final class HostileImageTests: XCTestCase {
     func testEXIFRotationReachesTheNetwork() throws {
         let dir = try CLI.temporaryDirectory(self)
         let names = ["orient_6.jpg", "orient_6_upright.png", "orient_1.jpg"]
-        let r = try Hostile.run(["extract", "--weights", Hostile.weights, "--layers", "Conv1", "--out", dir]
-                                + names.map(Hostile.hostile))
+        let r = try Hostile.run(
+            ["extract", "--weights", Hostile.weights, "--layers", "Conv1", "--out", dir]
+                + names.map(Hostile.hostile))
         XCTAssertEqual(r.status, 0, r.stderr)
         let maps = try ["orient_6", "orient_6_upright", "orient_1"].map {
             try NPY.decodeFloat32(Hostile.bytes(dir + "/\($0)_Conv1.npy")).values

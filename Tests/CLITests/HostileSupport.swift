@@ -11,22 +11,29 @@ enum Hostile {
 
     /// Text that must never reach the user: HDF5's error stack, codec library warnings, Swift
     /// runtime crash reports and backtraces, ArgumentParser's usage block.
-    static let forbidden = ["HDF5-DIAG", "H5E", "libpng", "libjpeg", "Fatal error", "Stack dump", "Backtrace",
-                            "Program crashed", "💣", "Thread 0", "Usage:", "Error:"]
+    static let forbidden = [
+        "HDF5-DIAG", "H5E", "libpng", "libjpeg", "Fatal error", "Stack dump", "Backtrace",
+        "Program crashed", "💣", "Thread 0", "Usage:", "Error:",
+    ]
 
     /// Runs `featuremaps args` like CLI.run, but ends it (and fails the test) after `deadline`
     /// seconds; `memoryKB` runs it under `ulimit -v`, `fileSizeBlocks` under `ulimit -f`; `asNobody` runs it as user nobody (setpriv)
-    /// from a copy of the binary in `nobodyDirectory`, because the tests run as root, who can read
+    /// from a copy of the binary (and of the weights reader beside it) in `nobodyDirectory`, because the tests run as root, who can read
     /// and write everything regardless of permissions.
-    static func run(_ args: [String], memoryKB: Int? = nil, fileSizeBlocks: Int? = nil, asNobody: String? = nil, cwd: String? = nil,
-                    deadline: TimeInterval = 120, file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
+    static func run(
+        _ args: [String], memoryKB: Int? = nil, fileSizeBlocks: Int? = nil, asNobody: String? = nil, cwd: String? = nil,
+        deadline: TimeInterval = 120, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> CLIResult {
         var executable = CLI.binary
         var arguments = args
         var launcher: [String] = []
         if let dir = asNobody {
-            let copy = dir + "/featuremaps"
-            if !FileManager.default.fileExists(atPath: copy) { try FileManager.default.copyItem(atPath: executable, toPath: copy) }
-            executable = copy
+            // The weights reader too: featuremaps looks for it beside itself.
+            let folder = (executable as NSString).deletingLastPathComponent
+            for name in ["featuremaps", "featuremaps-hdf5-reader"] where !FileManager.default.fileExists(atPath: dir + "/" + name) {
+                try FileManager.default.copyItem(atPath: folder + "/" + name, toPath: dir + "/" + name)
+            }
+            executable = dir + "/featuremaps"
             launcher = ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]
         }
         if let kb = memoryKB { launcher = ["/bin/sh", "-c", "ulimit -v \(kb) && exec \"$0\" \"$@\""] + launcher }
@@ -50,15 +57,18 @@ enum Hostile {
         let timer = DispatchSource.makeTimerSource()
         var timedOut = false
         timer.schedule(deadline: .now() + deadline)
-        timer.setEventHandler { timedOut = true; process.terminate() }
+        timer.setEventHandler {
+            timedOut = true; process.terminate()
+        }
         timer.resume()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         timer.cancel()
         if timedOut { XCTFail("featuremaps \(args) ran longer than \(deadline) s", file: file, line: line) }
-        return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+        return CLIResult(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// A directory user nobody can enter and write (a fresh temporary directory, mode 0777), or a
@@ -75,8 +85,10 @@ enum Hostile {
     /// The stderr lines of a failed run: exactly `count` lines, each "featuremaps: ..." naming
     /// one of `names` (in order), none with forbidden text. Returns the lines.
     @discardableResult
-    static func assertFailureLines(_ r: CLIResult, count: Int, naming names: [String], notes: Int = 0,
-                                   file: StaticString = #filePath, line: UInt = #line) -> [String] {
+    static func assertFailureLines(
+        _ r: CLIResult, count: Int, naming names: [String], notes: Int = 0,
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> [String] {
         let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         let failures = lines.filter { $0.hasPrefix("featuremaps: ") }
         XCTAssertEqual(failures.count, count, "failure lines:\n\(r.stderr)", file: file, line: line)
@@ -99,7 +111,7 @@ enum Hostile {
     /// Writes `bytes` to `dir/name` and returns the path.
     static func write(_ bytes: [UInt8], _ name: String, in dir: String) -> String {
         let path = dir + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 

@@ -9,11 +9,14 @@ import XCTest
 final class HostileWeightsTests: XCTestCase {
     /// Runs `render --out DIR` with `weights` and checks the refusal; returns the line.
     @discardableResult
-    func refuse(_ weights: String, saying expected: [String], asNobody: String? = nil,
-                file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func refuse(
+        _ weights: String, saying expected: [String], asNobody: String? = nil,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> String {
         let out = try (asNobody ?? CLI.temporaryDirectory(self)) + "/out"
-        let r = try Hostile.run(["render", "--weights", weights, "--layers", "Conv1", "--out", out, Hostile.image],
-                                asNobody: asNobody, file: file, line: line)
+        let r = try Hostile.run(
+            ["render", "--weights", weights, "--layers", "Conv1", "--out", out, Hostile.image],
+            asNobody: asNobody, file: file, line: line)
         XCTAssertEqual(r.status, 66, r.stderr, file: file, line: line)
         XCTAssertEqual(r.stdout, "", file: file, line: line)
         let message = Hostile.assertFailureLines(r, count: 1, naming: [weights], file: file, line: line).first ?? ""
@@ -54,8 +57,10 @@ final class HostileWeightsTests: XCTestCase {
 
     func testNaNAndInfinityAreRefusedNamingTheLayer() throws {
         let dir = try CLI.temporaryDirectory(self)
-        for (layer, bits, index) in [("block_3_expand", UInt32(0x7FC0_0000), 5), ("Conv1", UInt32(0x7F80_0000), 0),
-                                     ("predictions", UInt32(0xFF80_0000), 999)] {
+        for (layer, bits, index) in [
+            ("block_3_expand", UInt32(0x7FC0_0000), 5), ("Conv1", UInt32(0x7F80_0000), 0),
+            ("predictions", UInt32(0xFF80_0000), 999),
+        ] {
             var bytes = try Hostile.bytes(Hostile.weights)
             let at = try DerivedWeights.offsetOfValues("\(layer)/\(layer)/kernel:0", in: bytes)
             for k in 0..<4 { bytes[at + 4 * index + k] = UInt8((bits >> (8 * UInt32(k))) & 0xFF) }
@@ -90,8 +95,28 @@ final class HostileWeightsTests: XCTestCase {
 
     /// A file on which libhdf5 1.10.8 itself crashes (found by Scripts/fuzz weights): one line.
     func testLibraryCrashIsOneLine() throws {
-        try refuse(CLI.root + "/Fuzz/reproducers/weights/hdf5-global-heap-memcpy-overlap.h5",
-                   saying: ["the HDF5 library crashed", "get a fresh copy"])
+        try refuse(
+            CLI.root + "/Fuzz/reproducers/weights/hdf5-global-heap-memcpy-overlap.h5",
+            saying: ["the HDF5 library crashed", "get a fresh copy"])
+    }
+
+    /// The weights reader program missing where FEATUREMAPS_READER says, or set to a relative
+    /// path: one line naming it and what to do, status 66, nothing written.
+    func testMissingReaderProgramIsOneLineNamingIt() throws {
+        let out = try CLI.temporaryDirectory(self) + "/out"
+        for (setting, expected) in [
+            ("/nonexistent/featuremaps-hdf5-reader", ["was not found", "swift build --product featuremaps-hdf5-reader"]),
+            ("bin/featuremaps-hdf5-reader", ["FEATUREMAPS_READER", "absolute path"]),
+        ] {
+            let r = try CLI.run(
+                ["render", "--weights", Hostile.weights, "--layers", "Conv1", "--out", out, Hostile.image],
+                environment: ["FEATUREMAPS_READER": setting])
+            XCTAssertEqual(r.status, 66, r.stderr)
+            XCTAssertEqual(r.stdout, "")
+            let message = Hostile.assertFailureLines(r, count: 1, naming: [setting]).first ?? ""
+            for text in expected { XCTAssert(message.contains(text), "'\(message)' lacks '\(text)'") }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "output directory created")
+        }
     }
 }
 

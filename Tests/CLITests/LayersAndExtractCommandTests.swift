@@ -33,12 +33,15 @@ final class LayersAndExtractCommandTests: XCTestCase {
 
     private func extractAndCompare(weights: String, reference: String) throws {
         let out = try CLI.temporaryDirectory(self) + "/npy out"
-        let manifest = try XCTUnwrap(JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: CLI.fixture(reference + "/manifest.json")))) as? [String: Any])
+        let manifest = try XCTUnwrap(
+            JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: CLI.fixture(reference + "/manifest.json")))) as? [String: Any])
         let layers = try XCTUnwrap(manifest["layers"] as? [[String: Any]])
         let names = layers.compactMap { $0["name"] as? String }.filter { $0 != "predictions" }
-        let r = try CLI.run(["extract", "--weights", weights, "--layers", names.joined(separator: ","), "--out", out,
-                             CLI.fixture("images/fixture.png")])
+        let r = try CLI.run([
+            "extract", "--weights", weights, "--layers", names.joined(separator: ","), "--out", out,
+            CLI.fixture("images/fixture.png"),
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout.split(separator: "\n").map(String.init), names.map { "\(out)/fixture_\($0).npy" })
         for layer in layers where names.contains(layer["name"] as! String) {
@@ -63,8 +66,10 @@ final class LayersAndExtractCommandTests: XCTestCase {
 
     func testAliasIsExplainedOnStderrAndNamesTheFile() throws {
         let out = try CLI.temporaryDirectory(self)
-        let r = try CLI.run(["extract", "--weights", CLI.fixtureWeights, "--layers", "block_1_conv1", "--out", out,
-                             CLI.fixture("images/fixture.png")])
+        let r = try CLI.run([
+            "extract", "--weights", CLI.fixtureWeights, "--layers", "block_1_conv1", "--out", out,
+            CLI.fixture("images/fixture.png"),
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stderr, "block_1_conv1 = block_1_expand_relu (112x112x48)\n")
         XCTAssertEqual(r.stdout, "\(out)/fixture_block_1_conv1.npy\n")
@@ -72,8 +77,10 @@ final class LayersAndExtractCommandTests: XCTestCase {
 
     func testUnknownLayerSuggestsAndWritesNothing() throws {
         let out = try CLI.temporaryDirectory(self)
-        let r = try CLI.run(["extract", "--weights", CLI.fixtureWeights, "--layers", "block_3_conv", "--out", out,
-                             CLI.fixture("images/fixture.png")])
+        let r = try CLI.run([
+            "extract", "--weights", CLI.fixtureWeights, "--layers", "block_3_conv", "--out", out,
+            CLI.fixture("images/fixture.png"),
+        ])
         XCTAssertEqual(r.status, 64)
         XCTAssert(r.stderr.contains("block_3_conv1"), r.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), [])

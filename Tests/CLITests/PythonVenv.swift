@@ -70,8 +70,12 @@ enum PythonVenv {
 
     /// `python -m pip install ARGS` in the venv: quiet, two retries, 30 s socket timeout.
     static func pipInstall(_ args: [String]) throws -> PipOutcome {
-        let r = run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--retries", "2",
-                             "--timeout", "30"] + args)
+        let r = run(
+            python,
+            [
+                "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--retries", "2",
+                "--timeout", "30",
+            ] + args)
         return classify(status: r.status, output: r.output)
     }
 

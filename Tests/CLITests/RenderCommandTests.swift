@@ -19,8 +19,10 @@ final class RenderCommandTests: XCTestCase {
 
     func testMoreChannelsThanTheLayerHasAreClampedWithANote() throws {
         let out = try CLI.temporaryDirectory(self)
-        let r = try CLI.run(["render", "--weights", CLI.fixtureWeights, "--layers", "expanded_conv_project", "--channels", "500",
-                             "--out", out, image])
+        let r = try CLI.run([
+            "render", "--weights", CLI.fixtureWeights, "--layers", "expanded_conv_project", "--channels", "500",
+            "--out", out, image,
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssert(r.stderr.contains("500") && r.stderr.contains("8"), r.stderr)  // the layer has 8 channels at alpha 0.35
     }

@@ -14,11 +14,17 @@ final class WeightsCommandTests: XCTestCase {
         let env = try CLI.run(["weights", "path"], environment: ["KERAS_HOME": home, "FEATUREMAPS_WEIGHTS": CLI.fixtureWeights])
         XCTAssertEqual(env.stdout, "\(CLI.fixtureWeights)\ngiven by FEATUREMAPS_WEIGHTS\n")
 
-        let download = try CLI.run(["weights", "path"], environment: ["KERAS_HOME": home, "FEATUREMAPS_OFFLINE": "",
-                                                                      "FEATUREMAPS_WEIGHTS_URL": "http://127.0.0.1:9/mirror"])
+        let download = try CLI.run(
+            ["weights", "path"],
+            environment: [
+                "KERAS_HOME": home, "FEATUREMAPS_OFFLINE": "",
+                "FEATUREMAPS_WEIGHTS_URL": "http://127.0.0.1:9/mirror",
+            ])
         XCTAssertEqual(download.status, 0, download.stderr)
-        XCTAssertEqual(download.stdout, "\(cached)\nnot there yet: would download from "
-                       + "http://127.0.0.1:9/mirror/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5 (FEATUREMAPS_WEIGHTS_URL)\n")
+        XCTAssertEqual(
+            download.stdout,
+            "\(cached)\nnot there yet: would download from "
+                + "http://127.0.0.1:9/mirror/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5 (FEATUREMAPS_WEIGHTS_URL)\n")
         let offline = try CLI.run(["weights", "path"], environment: ["KERAS_HOME": home])
         XCTAssertEqual(offline.status, 66)
         XCTAssert(offline.stderr.contains("no weights at \(cached) and downloading is off (FEATUREMAPS_OFFLINE=1)"), offline.stderr)
@@ -31,8 +37,12 @@ final class WeightsCommandTests: XCTestCase {
         let missing = try CLI.run(["weights", "path", "--weights", home + "/nope.h5"])
         XCTAssertEqual(missing.status, 66)
         XCTAssert(missing.stderr.contains("'\(home)/nope.h5' does not exist"), missing.stderr)
-        let badURL = try CLI.run(["weights", "path"], environment: ["HOME": home, "FEATUREMAPS_OFFLINE": "0",
-                                                                    "FEATUREMAPS_WEIGHTS_URL": "file:///srv/weights"])
+        let badURL = try CLI.run(
+            ["weights", "path"],
+            environment: [
+                "HOME": home, "FEATUREMAPS_OFFLINE": "0",
+                "FEATUREMAPS_WEIGHTS_URL": "file:///srv/weights",
+            ])
         XCTAssertEqual(badURL.status, 66)
         XCTAssert(badURL.stderr.contains("FEATUREMAPS_WEIGHTS_URL='file:///srv/weights' cannot be used"), badURL.stderr)
     }
@@ -47,19 +57,22 @@ final class WeightsCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stderr, "")
         let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: named)[.size] as? Int)
-        let keras = try XCTUnwrap(JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: CLI.fixture("reference/layers_0.35_224.json")))) as? [String: Any])
+        let keras = try XCTUnwrap(
+            JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: CLI.fixture("reference/layers_0.35_224.json")))) as? [String: Any])
         let params = try XCTUnwrap(keras["total_params"] as? Int)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(Array(lines.prefix(7)), [
-            "file        \(named)",
-            "size        \(size) bytes (\(String(format: "%.1f", Double(size) / 1e6)) MB)",
-            "sha256      \(try sha256sum(named))",
-            "alpha       0.35",
-            "resolution  224 x 224 (from the file name)",
-            "top         with the classification top (1000 classes)",
-            "parameters  \(params)",
-        ])
+        XCTAssertEqual(
+            Array(lines.prefix(7)),
+            [
+                "file        \(named)",
+                "size        \(size) bytes (\(String(format: "%.1f", Double(size) / 1e6)) MB)",
+                "sha256      \(try sha256sum(named))",
+                "alpha       0.35",
+                "resolution  224 x 224 (from the file name)",
+                "top         with the classification top (1000 classes)",
+                "parameters  \(params)",
+            ])
         XCTAssert(lines.last!.hasPrefix("check       OK: all 105 MobileNetV2 layers with weights are there"), lines.last!)
 
         // Not a Keras name: no resolution. Default file: FEATUREMAPS_WEIGHTS.
@@ -73,8 +86,9 @@ final class WeightsCommandTests: XCTestCase {
         let lying = try CLI.run(["weights", "info", liar])
         XCTAssertEqual(lying.status, 0, lying.stderr)
         XCTAssert(lying.stdout.contains("resolution  160 x 160 (from the file name)"), lying.stdout)
-        XCTAssert(lying.stderr.contains("the file name promises alpha 1.0 without top, but it holds MobileNetV2 alpha 0.35 with a 1000-class top"),
-                  lying.stderr)
+        XCTAssert(
+            lying.stderr.contains("the file name promises alpha 1.0 without top, but it holds MobileNetV2 alpha 0.35 with a 1000-class top"),
+            lying.stderr)
     }
 
     func testInfoOnABadFileSaysWhatIsWrongAndExits66() throws {
@@ -128,7 +142,9 @@ final class WeightsCommandTests: XCTestCase {
 
         let offline = try CLI.run(["weights", "fetch", "--alpha", "0.5", "--rows", "96", "--no-top"], environment: ["KERAS_HOME": home])
         XCTAssertEqual(offline.status, 66)
-        XCTAssert(offline.stderr.contains("no weights at \(home)/models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.5_96_no_top.h5 "
-                                          + "and downloading is off (FEATUREMAPS_OFFLINE=1)"), offline.stderr)
+        XCTAssert(
+            offline.stderr.contains(
+                "no weights at \(home)/models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.5_96_no_top.h5 "
+                    + "and downloading is off (FEATUREMAPS_OFFLINE=1)"), offline.stderr)
     }
 }

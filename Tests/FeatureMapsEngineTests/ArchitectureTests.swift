@@ -41,8 +41,9 @@ final class ArchitectureTests: XCTestCase {
     func testArchitectureFromChannelCountsRecognisesPublishedWidths() {
         for alpha in MobileNetV2Architecture.publishedAlphas {
             let a = MobileNetV2Architecture(alpha: alpha)
-            let b = MobileNetV2Architecture(stemChannels: a.stemChannels, blockOutputs: a.blocks.map(\.outChannels),
-                                            headChannels: a.headChannels, classes: nil)
+            let b = MobileNetV2Architecture(
+                stemChannels: a.stemChannels, blockOutputs: a.blocks.map(\.outChannels),
+                headChannels: a.headChannels, classes: nil)
             XCTAssertEqual(b.alpha, alpha)
             XCTAssertNil(b.classes)
         }

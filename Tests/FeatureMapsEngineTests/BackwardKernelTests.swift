@@ -17,12 +17,15 @@ final class BackwardKernelTests: XCTestCase {
                 for cout in channelCounts {
                     let k = rng.floats(cin * cout), u = rng.tensor(h, w, cout)
                     let fast = Kernels.pointwiseConvBackward(u, kernel: k, inChannels: cin)
-                    let ref = ReferenceBackward.conv2dInput(u, kernel: k, kernelSize: 1, inChannels: cin, stride: 1,
-                                                            padTop: 0, padLeft: 0, inHeight: h, inWidth: w)
+                    let ref = ReferenceBackward.conv2dInput(
+                        u, kernel: k, kernelSize: 1, inChannels: cin, stride: 1,
+                        padTop: 0, padLeft: 0, inHeight: h, inWidth: w)
                     assertClose(fast, ref, "pointwise backward \(h)x\(w)x\(cin)->\(cout)")
                     guard h * w <= 91 else { continue }
-                    FiniteDifference.check("pointwise \(h)x\(w)x\(cin)->\(cout)", x: rng.tensor(h, w, cin), upstream: u,
-                                           gradient: fast) { Kernels.pointwiseConv($0, kernel: k, outChannels: cout) }
+                    FiniteDifference.check(
+                        "pointwise \(h)x\(w)x\(cin)->\(cout)", x: rng.tensor(h, w, cin), upstream: u,
+                        gradient: fast
+                    ) { Kernels.pointwiseConv($0, kernel: k, outChannels: cout) }
                 }
             }
         }
@@ -38,12 +41,15 @@ final class BackwardKernelTests: XCTestCase {
                     let top = max((oh - 1) * 2 + 3 - h, 0) / 2, left = max((ow - 1) * 2 + 3 - w, 0) / 2
                     let k = rng.floats(9 * cin * cout), u = rng.tensor(oh, ow, cout)
                     let fast = Kernels.stemConvBackward(u, kernel: k, inHeight: h, inWidth: w, inChannels: cin)
-                    let ref = ReferenceBackward.conv2dInput(u, kernel: k, kernelSize: 3, inChannels: cin, stride: 2,
-                                                            padTop: top, padLeft: left, inHeight: h, inWidth: w)
+                    let ref = ReferenceBackward.conv2dInput(
+                        u, kernel: k, kernelSize: 3, inChannels: cin, stride: 2,
+                        padTop: top, padLeft: left, inHeight: h, inWidth: w)
                     assertClose(fast, ref, "stem backward \(h)x\(w)x\(cin)->\(cout)")
                     guard h * w <= 91 else { continue }
-                    FiniteDifference.check("stem \(h)x\(w)x\(cin)->\(cout)", x: rng.tensor(h, w, cin), upstream: u,
-                                           gradient: fast) { Kernels.stemConv($0, kernel: k, outChannels: cout) }
+                    FiniteDifference.check(
+                        "stem \(h)x\(w)x\(cin)->\(cout)", x: rng.tensor(h, w, cin), upstream: u,
+                        gradient: fast
+                    ) { Kernels.stemConv($0, kernel: k, outChannels: cout) }
                 }
             }
         }
@@ -55,8 +61,9 @@ final class BackwardKernelTests: XCTestCase {
             for c in channelCounts {
                 let k = rng.floats(9 * c), u = rng.tensor(h, w, c)
                 let fast = Kernels.depthwiseConv3x3Backward(u, kernel: k, stride: 1, padTop: 1, padLeft: 1, inHeight: h, inWidth: w)
-                let ref = ReferenceBackward.depthwiseConv3x3Input(u, kernel: k, stride: 1, padTop: 1, padLeft: 1,
-                                                                  inHeight: h, inWidth: w)
+                let ref = ReferenceBackward.depthwiseConv3x3Input(
+                    u, kernel: k, stride: 1, padTop: 1, padLeft: 1,
+                    inHeight: h, inWidth: w)
                 assertClose(fast, ref, "depthwise s1 backward \(h)x\(w)x\(c)")
                 guard h * w <= 91 else { continue }
                 FiniteDifference.check("depthwise s1 \(h)x\(w)x\(c)", x: rng.tensor(h, w, c), upstream: u, gradient: fast) {
@@ -76,23 +83,27 @@ final class BackwardKernelTests: XCTestCase {
                 let ph = MobileNetV2Architecture.stride2Padding(h), pw = MobileNetV2Architecture.stride2Padding(w)
                 let (oh, ow) = ((h + 1) / 2, (w + 1) / 2)
                 let k = rng.floats(9 * c), u = rng.tensor(oh, ow, c)
-                let fused = Kernels.depthwiseConv3x3Backward(u, kernel: k, stride: 2, padTop: ph.before, padLeft: pw.before,
-                                                             inHeight: h, inWidth: w)
+                let fused = Kernels.depthwiseConv3x3Backward(
+                    u, kernel: k, stride: 2, padTop: ph.before, padLeft: pw.before,
+                    inHeight: h, inWidth: w)
                 let (paddedH, paddedW) = (h + ph.before + ph.after, w + pw.before + pw.after)
-                let gPadded = ReferenceBackward.depthwiseConv3x3Input(u, kernel: k, stride: 2, padTop: 0, padLeft: 0,
-                                                                      inHeight: paddedH, inWidth: paddedW)
+                let gPadded = ReferenceBackward.depthwiseConv3x3Input(
+                    u, kernel: k, stride: 2, padTop: 0, padLeft: 0,
+                    inHeight: paddedH, inWidth: paddedW)
                 let literal = ReferenceBackward.zeroPad(gPadded, top: ph.before, bottom: ph.after, left: pw.before, right: pw.after)
                 assertClose(fused, literal, "depthwise s2 backward \(h)x\(w)x\(c)")
                 let unfused = Kernels.zeroPadBackward(
-                    Kernels.depthwiseConv3x3Backward(u, kernel: k, stride: 2, padTop: 0, padLeft: 0,
-                                                     inHeight: paddedH, inWidth: paddedW),
+                    Kernels.depthwiseConv3x3Backward(
+                        u, kernel: k, stride: 2, padTop: 0, padLeft: 0,
+                        inHeight: paddedH, inWidth: paddedW),
                     top: ph.before, bottom: ph.after, left: pw.before, right: pw.after)
                 assertClose(unfused, literal, "depthwise s2 backward, pad then valid, \(h)x\(w)x\(c)")
                 guard h * w <= 91 else { continue }
                 FiniteDifference.check("depthwise s2 \(h)x\(w)x\(c)", x: rng.tensor(h, w, c), upstream: u, gradient: fused) {
                     let padded = Kernels.zeroPad($0, top: ph.before, bottom: ph.after, left: pw.before, right: pw.after)
-                    return ReferenceKernels.depthwiseConv3x3(padded, kernel: k, stride: 2, padTop: 0, padLeft: 0,
-                                                             outHeight: oh, outWidth: ow)
+                    return ReferenceKernels.depthwiseConv3x3(
+                        padded, kernel: k, stride: 2, padTop: 0, padLeft: 0,
+                        outHeight: oh, outWidth: ow)
                 }
             }
         }
@@ -121,8 +132,9 @@ final class BackwardKernelTests: XCTestCase {
                 for relu in [false, true] {
                     var fast = u
                     Kernels.batchNormBackward(&fast, bn, reluOutput: relu ? y : nil)
-                    let ref = ReferenceBackward.batchNorm(u, gamma: gamma, variance: variance, epsilon: 0.001,
-                                                          reluOutput: relu ? y : nil)
+                    let ref = ReferenceBackward.batchNorm(
+                        u, gamma: gamma, variance: variance, epsilon: 0.001,
+                        reluOutput: relu ? y : nil)
                     assertClose(fast, ref, "batchnorm backward \(h)x\(w)x\(c) relu6=\(relu)")
                     FiniteDifference.check("batchnorm \(h)x\(w)x\(c) relu6=\(relu)", x: x, upstream: u, gradient: fast) {
                         var t = $0
@@ -157,8 +169,9 @@ final class BackwardKernelTests: XCTestCase {
                 for (top, bottom, left, right) in [(0, 1, 0, 1), (1, 1, 1, 1), (2, 0, 1, 3)] {
                     let x = rng.tensor(h, w, c), u = rng.tensor(h + top + bottom, w + left + right, c)
                     let fast = Kernels.zeroPadBackward(u, top: top, bottom: bottom, left: left, right: right)
-                    assertClose(fast, ReferenceBackward.zeroPad(u, top: top, bottom: bottom, left: left, right: right),
-                                "zero pad backward \(h)x\(w)x\(c)")
+                    assertClose(
+                        fast, ReferenceBackward.zeroPad(u, top: top, bottom: bottom, left: left, right: right),
+                        "zero pad backward \(h)x\(w)x\(c)")
                     FiniteDifference.check("zero pad \(h)x\(w)x\(c)", x: x, upstream: u, gradient: fast) {
                         Kernels.zeroPad($0, top: top, bottom: bottom, left: left, right: right)
                     }

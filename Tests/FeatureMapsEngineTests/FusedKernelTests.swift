@@ -19,6 +19,7 @@ final class FusedKernelTests: XCTestCase {
     }
 
     func testDepthwiseWithBatchNormAndReLU6MatchesReferenceAndSeparatePasses() {
+        let widths = testedWidths()
         var rng = SplitMix64(seed: 11)
         for (h, w) in sizes {
             for c in channelCounts {
@@ -27,25 +28,31 @@ final class FusedKernelTests: XCTestCase {
                 for stride in [1, 2] {
                     let pad = stride == 1 ? (1, 1) : (h % 2, w % 2)  // correct_pad: (1 - adjust) with adjust = 1 - n % 2
                     let (oh, ow) = stride == 1 ? (h, w) : ((h + 1) / 2, (w + 1) / 2)
-                    let raw = ReferenceKernels.depthwiseConv3x3(x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
-                                                                outHeight: oh, outWidth: ow)
+                    let raw = ReferenceKernels.depthwiseConv3x3(
+                        x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
+                        outHeight: oh, outWidth: ow)
                     for relu in [false, true] {
                         let what = "depthwise s\(stride) \(h)x\(w)x\(c) relu6=\(relu)"
-                        let fused = Kernels.depthwiseConv3x3(x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
-                                                             outHeight: oh, outWidth: ow, bn: bn, relu6: relu)
-                        let ref = ReferenceKernels.batchNorm(raw, gamma: v[0], beta: v[1], mean: v[2], variance: v[3],
-                                                             epsilon: 0.001, relu6: relu)
+                        let fused = Kernels.depthwiseConv3x3(
+                            x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
+                            outHeight: oh, outWidth: ow, bn: bn, relu6: relu)
+                        let ref = ReferenceKernels.batchNorm(
+                            raw, gamma: v[0], beta: v[1], mean: v[2], variance: v[3],
+                            epsilon: 0.001, relu6: relu)
                         assertClose(fused, ref, tolerance: 2e-5, what)
-                        var separate = Kernels.depthwiseConv3x3(x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
-                                                                outHeight: oh, outWidth: ow)
+                        var separate = Kernels.depthwiseConv3x3(
+                            x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
+                            outHeight: oh, outWidth: ow)
                         Kernels.batchNorm(&separate, bn, relu6: relu)
                         XCTAssertEqual(fused.data, separate.data, "\(what): fused and separate passes differ")
-                        let threaded = Kernels.depthwiseConv3x3(x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
-                                                                outHeight: oh, outWidth: ow, bn: bn, relu6: relu, threads: 3)
+                        let threaded = Kernels.depthwiseConv3x3(
+                            x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
+                            outHeight: oh, outWidth: ow, bn: bn, relu6: relu, threads: 3)
                         XCTAssertEqual(fused.data, threaded.data, "\(what): 1 and 3 threads differ")
-                        for width in SIMDWidth.allCases where width.isSupported {
-                            let other = Kernels.depthwiseConv3x3(x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
-                                                                 outHeight: oh, outWidth: ow, bn: bn, relu6: relu, simd: width)
+                        for width in widths {
+                            let other = Kernels.depthwiseConv3x3(
+                                x, kernel: k, stride: stride, padTop: pad.0, padLeft: pad.1,
+                                outHeight: oh, outWidth: ow, bn: bn, relu6: relu, simd: width)
                             XCTAssert(fused.data == other.data, "\(what): \(width) differs")
                         }
                     }
@@ -56,6 +63,7 @@ final class FusedKernelTests: XCTestCase {
 
     /// Several tasks per layer: 40x40 (M = 1600, split by rows), and 7x7 with 320 outputs (split by columns).
     func testPointwiseWithBatchNormResidualAndReLU6MatchesReference() {
+        let widths = testedWidths()
         var rng = SplitMix64(seed: 12)
         let shapes: [(h: Int, w: Int, cin: Int, cout: Int)] = [
             (1, 1, 3, 8), (5, 7, 17, 17), (40, 40, 8, 96), (40, 40, 24, 24), (7, 7, 17, 320), (3, 5, 64, 100),
@@ -64,29 +72,34 @@ final class FusedKernelTests: XCTestCase {
         for (h, w, cin, cout) in shapes {
             let x = rng.tensor(h, w, cin), k = rng.floats(cin * cout)
             let (bn, v) = randomBN(cout, &rng)
-            let raw = ReferenceKernels.conv2d(x, kernel: k, kernelSize: 1, outChannels: cout, stride: 1, padTop: 0, padLeft: 0,
-                                              outHeight: h, outWidth: w)
+            let raw = ReferenceKernels.conv2d(
+                x, kernel: k, kernelSize: 1, outChannels: cout, stride: 1, padTop: 0, padLeft: 0,
+                outHeight: h, outWidth: w)
             let plain = Kernels.pointwiseConv(x, kernel: k, outChannels: cout)
             assertClose(plain, raw, "pointwise \(h)x\(w)x\(cin)->\(cout)")
             let residual = rng.tensor(h, w, cout)
             for (useResidual, relu) in [(false, true), (true, false), (false, false)] {
                 let what = "pointwise \(h)x\(w)x\(cin)->\(cout) residual=\(useResidual) relu6=\(relu)"
-                let fused = Kernels.pointwiseConv(x, kernel: k, outChannels: cout, bn: bn,
-                                                  residual: useResidual ? residual : nil, relu6: relu)
-                var ref = ReferenceKernels.batchNorm(raw, gamma: v[0], beta: v[1], mean: v[2], variance: v[3],
-                                                     epsilon: 0.001, relu6: relu)
+                let fused = Kernels.pointwiseConv(
+                    x, kernel: k, outChannels: cout, bn: bn,
+                    residual: useResidual ? residual : nil, relu6: relu)
+                var ref = ReferenceKernels.batchNorm(
+                    raw, gamma: v[0], beta: v[1], mean: v[2], variance: v[3],
+                    epsilon: 0.001, relu6: relu)
                 if useResidual { ref.data = zip(ref.data, residual.data).map { Float(Double($0) + Double($1)) } }
                 assertClose(fused, ref, tolerance: 2e-5, what)
                 var separate = plain
                 Kernels.batchNorm(&separate, bn, relu6: relu)
                 if useResidual { Kernels.add(&separate, residual) }
                 XCTAssertEqual(fused.data, separate.data, "\(what): fused and separate passes differ")
-                let threaded = Kernels.pointwiseConv(x, kernel: k, outChannels: cout, bn: bn,
-                                                     residual: useResidual ? residual : nil, relu6: relu, threads: 2)
+                let threaded = Kernels.pointwiseConv(
+                    x, kernel: k, outChannels: cout, bn: bn,
+                    residual: useResidual ? residual : nil, relu6: relu, threads: 2)
                 XCTAssertEqual(fused.data, threaded.data, "\(what): 1 and 2 threads differ")
-                for width in SIMDWidth.allCases where width.isSupported {
-                    let other = Kernels.pointwiseConv(x, kernel: k, outChannels: cout, bn: bn,
-                                                      residual: useResidual ? residual : nil, relu6: relu, simd: width)
+                for width in widths {
+                    let other = Kernels.pointwiseConv(
+                        x, kernel: k, outChannels: cout, bn: bn,
+                        residual: useResidual ? residual : nil, relu6: relu, simd: width)
                     if Kernels.gemmChoice(m: h * w, k: cin, n: cout, simd: width) == Kernels.gemmChoice(m: h * w, k: cin, n: cout, simd: .best) {
                         XCTAssert(fused.data == other.data, "\(what): \(width) differs")
                     } else {
@@ -100,8 +113,10 @@ final class FusedKernelTests: XCTestCase {
     /// Every output of every GEMM shape of MobileNetV2 (and some odd ones) belongs to exactly one task.
     func testGEMMTasksCoverEachOutputOnce() {
         for (m, n) in [(1, 1), (49, 1280), (49, 320), (196, 64), (3136, 24), (12544, 96), (12544, 16), (100, 17), (17, 100)] {
-            for tasks in [GEMMTasks(m: m, n: n), GEMMTasks(registerM: m, n: n, tileRows: 7, panel: 32),
-                          GEMMTasks(registerM: m, n: n, tileRows: 4, panel: 16)] {
+            for tasks in [
+                GEMMTasks(m: m, n: n), GEMMTasks(registerM: m, n: n, tileRows: 7, panel: 32),
+                GEMMTasks(registerM: m, n: n, tileRows: 4, panel: 16),
+            ] {
                 var hits = [Int](repeating: 0, count: m * n)
                 for t in 0..<tasks.count {
                     let (rows, cols) = tasks.block(t)
@@ -162,7 +177,7 @@ final class FusedKernelTests: XCTestCase {
 final class RegisterGEMMTests: XCTestCase {
     func testRegisterGEMMMatchesOpenBLASAtEveryWidth() throws {
         var rng = SplitMix64(seed: 13)
-        let widths = SIMDWidth.allCases.filter(\.isSupported)
+        let widths = testedWidths()
         if widths.count < 2 { print("RegisterGEMMTests: this CPU has no AVX-512; only the 8-lane kernels are tested") }
         for k in [1, 3, 16, 17, 27, 32, 96, 145] {
             for (m, n) in [(1, 8), (5, 16), (7, 24), (13, 17), (33, 40), (64, 96), (9, 1), (17, 3), (19, 100), (11, 52)] {
@@ -194,8 +209,9 @@ final class RegisterGEMMTests: XCTestCase {
                     }
                 }
                 let what = "register GEMM m \(m) n \(n) k \(k)"
-                assertClose(Tensor(height: m, width: 1, channels: n, data: results[0]), Tensor(height: m, width: 1, channels: n, data: blas),
-                            tolerance: 2e-5, what)
+                assertClose(
+                    Tensor(height: m, width: 1, channels: n, data: results[0]), Tensor(height: m, width: 1, channels: n, data: blas),
+                    tolerance: 2e-5, what)
                 for other in results.dropFirst() { XCTAssert(other == results[0], "\(what): 8 and 16 lanes differ") }
             }
         }
@@ -233,19 +249,27 @@ final class BandedBlockTests: XCTestCase {
         var rng = SplitMix64(seed: 31)
         for (h, w) in [(448, 448), (451, 437)] {
             let x = rng.tensor(h, w, 3)
-            for simd in SIMDWidth.allCases where simd.isSupported {
+            for simd in testedWidths() {
                 let pass = ForwardPass(model: model, threads: 1, simd: simd)
-                XCTAssertTrue(pass.runsBanded(model.blocks[1], h: (h + 1) / 2, w: (w + 1) / 2, Recorder(layers: [], wanted: [])),
-                              "block_1 at \(h)x\(w) should run banded")
+                XCTAssertTrue(
+                    pass.runsBanded(model.blocks[1], h: (h + 1) / 2, w: (w + 1) / 2, Recorder(layers: [], wanted: [])),
+                    "block_1 at \(h)x\(w) should run banded")
                 for block in 1...4 {
                     let side = (h + 1) / 2 / (block >= 2 ? 2 : 1) / (block >= 4 ? 2 : 1)
-                    XCTAssertTrue(pass.runsBanded(model.blocks[block], h: side, w: side, Recorder(layers: [], wanted: [])),
-                                  "block_\(block) should run banded at \(h)x\(w)")
+                    XCTAssertTrue(
+                        pass.runsBanded(model.blocks[block], h: side, w: side, Recorder(layers: [], wanted: [])),
+                        "block_\(block) should run banded at \(h)x\(w)")
                 }
-                let wanted: Set<String> = ["block_1_depthwise_relu", "block_2_depthwise_relu", "block_3_project_BN", "block_4_add",
-                                           "block_5_add"]
-                let layerByLayer = try pass.run(x, capture: wanted.union(["block_1_expand_relu", "block_2_expand_relu",
-                                                                          "block_3_expand_relu", "block_4_expand_relu"]))
+                let wanted: Set<String> = [
+                    "block_1_depthwise_relu", "block_2_depthwise_relu", "block_3_project_BN", "block_4_add",
+                    "block_5_add",
+                ]
+                let layerByLayer = try pass.run(
+                    x,
+                    capture: wanted.union([
+                        "block_1_expand_relu", "block_2_expand_relu",
+                        "block_3_expand_relu", "block_4_expand_relu",
+                    ]))
                 for threads in [1, 2, 3] {
                     let banded = try ForwardPass(model: model, threads: threads, simd: simd).run(x, capture: wanted)
                     for name in wanted {

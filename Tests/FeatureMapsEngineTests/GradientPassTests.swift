@@ -47,8 +47,9 @@ final class GradientPassTests: XCTestCase {
         }
         // The pad's gradient cropped is the gradient of the layer before it.
         let ph = MobileNetV2Architecture.stride2Padding(19), pw = MobileNetV2Architecture.stride2Padding(17)
-        assertClose(Kernels.zeroPadBackward(all["block_1_pad"]!, top: ph.before, bottom: ph.after, left: pw.before, right: pw.after),
-                    all["block_1_expand_relu"]!, tolerance: 1e-6, "block_1_pad cropped")
+        assertClose(
+            Kernels.zeroPadBackward(all["block_1_pad"]!, top: ph.before, bottom: ph.after, left: pw.before, right: pw.after),
+            all["block_1_expand_relu"]!, tolerance: 1e-6, "block_1_pad cropped")
     }
 
     func testUnsuitableLayersAndClassesAreRefused() throws {

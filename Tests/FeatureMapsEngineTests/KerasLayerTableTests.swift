@@ -29,7 +29,8 @@ final class KerasLayerTableTests: XCTestCase {
                 // Multiply-adds (what bench divides by): Keras's weights less the bias, times the output pixels.
                 let config = try XCTUnwrap(k["config"] as? [String: Any])
                 let bias = (config["use_bias"] as? Bool ?? false) ? shape[shape.count - 1] : 0
-                let kerasMACs = ["Conv2D", "DepthwiseConv2D", "Dense"].contains(k["class_name"] as? String ?? "")
+                let kerasMACs =
+                    ["Conv2D", "DepthwiseConv2D", "Dense"].contains(k["class_name"] as? String ?? "")
                     ? (try XCTUnwrap(k["param_count"] as? Int) - bias) * shape.dropLast().reduce(1, *) : 0
                 XCTAssertEqual(MobileNetV2Architecture.multiplyAdds(of: l), kerasMACs, "\(file): multiply-adds of \(l.name)")
             }
@@ -60,8 +61,9 @@ final class KerasLayerTableTests: XCTestCase {
                 }
             }
             let ours = MobileNetV2Architecture(alpha: alpha).weightShapes
-            XCTAssertEqual(ours.map { "\($0.layer)/\($0.weight)\($0.shape)" }, keras.map { "\($0.0)/\($0.1)\($0.2)" },
-                           "alpha \(alpha)")
+            XCTAssertEqual(
+                ours.map { "\($0.layer)/\($0.weight)\($0.shape)" }, keras.map { "\($0.0)/\($0.1)\($0.2)" },
+                "alpha \(alpha)")
             let model = try MobileNetV2(weights: weights)
             XCTAssertEqual(model.architecture.alpha, alpha)
             XCTAssertEqual(model.parameterCount, entry["total_params"] as? Int, "alpha \(alpha) parameters")

@@ -15,8 +15,9 @@ final class KernelTwinTests: XCTestCase {
                 for cout in channelCounts {
                     let x = rng.tensor(h, w, cin), k = rng.floats(cin * cout)
                     let fast = Kernels.pointwiseConv(x, kernel: k, outChannels: cout)
-                    let ref = ReferenceKernels.conv2d(x, kernel: k, kernelSize: 1, outChannels: cout, stride: 1,
-                                                      padTop: 0, padLeft: 0, outHeight: h, outWidth: w)
+                    let ref = ReferenceKernels.conv2d(
+                        x, kernel: k, kernelSize: 1, outChannels: cout, stride: 1,
+                        padTop: 0, padLeft: 0, outHeight: h, outWidth: w)
                     assertClose(fast, ref, "pointwise \(h)x\(w)x\(cin)->\(cout)")
                 }
             }
@@ -34,8 +35,9 @@ final class KernelTwinTests: XCTestCase {
                     // TensorFlow 'same', written out independently: total = max((out-1)*2 + 3 - n, 0), before = total/2.
                     let oh = (h + 1) / 2, ow = (w + 1) / 2
                     let top = max((oh - 1) * 2 + 3 - h, 0) / 2, left = max((ow - 1) * 2 + 3 - w, 0) / 2
-                    let ref = ReferenceKernels.conv2d(x, kernel: k, kernelSize: 3, outChannels: cout, stride: 2,
-                                                      padTop: top, padLeft: left, outHeight: oh, outWidth: ow)
+                    let ref = ReferenceKernels.conv2d(
+                        x, kernel: k, kernelSize: 3, outChannels: cout, stride: 2,
+                        padTop: top, padLeft: left, outHeight: oh, outWidth: ow)
                     assertClose(fast, ref, "stem \(h)x\(w)x\(cin)->\(cout)")
                 }
             }
@@ -48,8 +50,9 @@ final class KernelTwinTests: XCTestCase {
             for c in channelCounts {
                 let x = rng.tensor(h, w, c), k = rng.floats(9 * c)
                 let fast = Kernels.depthwiseConv3x3(x, kernel: k, stride: 1, padTop: 1, padLeft: 1, outHeight: h, outWidth: w)
-                let ref = ReferenceKernels.depthwiseConv3x3(x, kernel: k, stride: 1, padTop: 1, padLeft: 1,
-                                                            outHeight: h, outWidth: w)
+                let ref = ReferenceKernels.depthwiseConv3x3(
+                    x, kernel: k, stride: 1, padTop: 1, padLeft: 1,
+                    outHeight: h, outWidth: w)
                 assertClose(fast, ref, "depthwise s1 \(h)x\(w)x\(c)")
             }
         }
@@ -65,10 +68,12 @@ final class KernelTwinTests: XCTestCase {
                 let adjust = (1 - h % 2, 1 - w % 2)  // correct_pad: ((1 - adj0, 1), (1 - adj1, 1))
                 let padded = Kernels.zeroPad(x, top: 1 - adjust.0, bottom: 1, left: 1 - adjust.1, right: 1)
                 let oh = (padded.height - 3) / 2 + 1, ow = (padded.width - 3) / 2 + 1
-                let ref = ReferenceKernels.depthwiseConv3x3(padded, kernel: k, stride: 2, padTop: 0, padLeft: 0,
-                                                            outHeight: oh, outWidth: ow)
-                let fast = Kernels.depthwiseConv3x3(x, kernel: k, stride: 2, padTop: 1 - adjust.0, padLeft: 1 - adjust.1,
-                                                    outHeight: (h + 1) / 2, outWidth: (w + 1) / 2)
+                let ref = ReferenceKernels.depthwiseConv3x3(
+                    padded, kernel: k, stride: 2, padTop: 0, padLeft: 0,
+                    outHeight: oh, outWidth: ow)
+                let fast = Kernels.depthwiseConv3x3(
+                    x, kernel: k, stride: 2, padTop: 1 - adjust.0, padLeft: 1 - adjust.1,
+                    outHeight: (h + 1) / 2, outWidth: (w + 1) / 2)
                 assertClose(fast, ref, "depthwise s2 \(h)x\(w)x\(c)")
             }
         }
@@ -84,8 +89,9 @@ final class KernelTwinTests: XCTestCase {
             for relu in [false, true] {
                 var fast = x
                 Kernels.batchNorm(&fast, bn, relu6: relu)
-                let ref = ReferenceKernels.batchNorm(x, gamma: gamma, beta: beta, mean: mean, variance: variance,
-                                                     epsilon: 0.001, relu6: relu)
+                let ref = ReferenceKernels.batchNorm(
+                    x, gamma: gamma, beta: beta, mean: mean, variance: variance,
+                    epsilon: 0.001, relu6: relu)
                 assertClose(fast, ref, "batchnorm c=\(c) relu6=\(relu)")
                 if relu { XCTAssert(fast.data.allSatisfy { $0 >= 0 && $0 <= 6 }, "ReLU6 clamps to [0, 6]") }
             }
@@ -97,8 +103,9 @@ final class KernelTwinTests: XCTestCase {
         for k in channelCounts {
             for n in channelCounts {
                 let x = rng.tensor(1, 1, k), kernel = rng.floats(k * n), bias = rng.floats(n)
-                assertClose(Kernels.dense(x, kernel: kernel, bias: bias),
-                            ReferenceKernels.dense(x, kernel: kernel, bias: bias), "dense \(k)->\(n)")
+                assertClose(
+                    Kernels.dense(x, kernel: kernel, bias: bias),
+                    ReferenceKernels.dense(x, kernel: kernel, bias: bias), "dense \(k)->\(n)")
             }
         }
     }

@@ -29,3 +29,13 @@ func assertClose(
             + "\(actual.data[worst.index]) vs \(expected.data[worst.index])",
         file: file, line: line)
 }
+
+/// The kernel widths this CPU runs, for tests that compare them. A width the CPU lacks (16 lanes
+/// without AVX-512) is said in the test log, naming the test, so that a run on such a CPU shows
+/// what it did not check instead of passing quietly.
+func testedWidths(_ test: String = #function) -> [SIMDWidth] {
+    for width in SIMDWidth.allCases where !width.isSupported {
+        print("note: \(test): \(width) not tested: this CPU (or its OS) does not run AVX-512")
+    }
+    return SIMDWidth.allCases.filter(\.isSupported)
+}

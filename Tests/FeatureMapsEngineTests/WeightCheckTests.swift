@@ -34,8 +34,10 @@ final class WeightCheckTests: XCTestCase {
     /// head, the classes): absurd ones (0, 1, odd, a rank-0 array) must be refused as a shape
     /// mismatch or a missing channel count, never trap while the architecture is derived.
     func testAbsurdChannelCountsAreRefusedNotTrapped() {
-        let sources = [("Conv1", "kernel"), ("block_3_project", "kernel"), ("block_16_project", "kernel"),
-                       ("Conv_1", "kernel"), ("predictions", "bias"), ("predictions", "kernel")]
+        let sources = [
+            ("Conv1", "kernel"), ("block_3_project", "kernel"), ("block_16_project", "kernel"),
+            ("Conv_1", "kernel"), ("predictions", "bias"), ("predictions", "kernel"),
+        ]
         let base = validWeights()
         for (layer, weight) in sources {
             for shape in [[0], [3, 3, 3, 0], [1, 1, 16, 1], [1, 1, 8, 7], [], [0, 0], [2, 0, 5, 3]] {
@@ -53,11 +55,15 @@ final class WeightCheckTests: XCTestCase {
         var w = validWeights()
         w.layers["block_5_depthwise"]!["depthwise_kernel"] = WeightArray(shape: [3, 3, 95, 1], values: [Float](repeating: 0, count: 9 * 95))
         XCTAssertThrowsError(try MobileNetV2(weights: w)) { error in
-            XCTAssertEqual(error as? EngineError, .shapeMismatch(layer: "block_5_depthwise", weight: "depthwise_kernel",
-                                                                  expected: [3, 3, 96, 1], found: [3, 3, 95, 1]))
+            XCTAssertEqual(
+                error as? EngineError,
+                .shapeMismatch(
+                    layer: "block_5_depthwise", weight: "depthwise_kernel",
+                    expected: [3, 3, 96, 1], found: [3, 3, 95, 1]))
             let message = (error as? EngineError)?.errorDescription ?? ""
-            XCTAssert(message.contains("block_5_depthwise") && message.contains("(3, 3, 96, 1)") && message.contains("(3, 3, 95, 1)"),
-                      message)
+            XCTAssert(
+                message.contains("block_5_depthwise") && message.contains("(3, 3, 96, 1)") && message.contains("(3, 3, 95, 1)"),
+                message)
         }
     }
 
@@ -77,8 +83,9 @@ final class WeightCheckTests: XCTestCase {
     }
 
     func testOtherModelIsRefusedAtConv1() {
-        let w = KerasWeights(layers: ["dense_1": ["kernel": WeightArray(shape: [4, 2], values: [Float](repeating: 0, count: 8))]],
-                             layerOrder: ["dense_1"])
+        let w = KerasWeights(
+            layers: ["dense_1": ["kernel": WeightArray(shape: [4, 2], values: [Float](repeating: 0, count: 8))]],
+            layerOrder: ["dense_1"])
         XCTAssertThrowsError(try MobileNetV2(weights: w)) { error in
             XCTAssertEqual(error as? EngineError, .missingLayer("Conv1", found: ["dense_1"]))
             XCTAssert((error as? EngineError)?.errorDescription?.contains("dense_1") == true)

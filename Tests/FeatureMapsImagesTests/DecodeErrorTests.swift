@@ -30,7 +30,8 @@ final class DecodeErrorTests: XCTestCase {
     func testTruncatedJPEG() throws {
         let bytes = try FixtureFiles.bytes("jpeg_rgb420.jpg")
         XCTAssertThrowsError(try ImageDecoder.decode(Array(bytes.prefix(bytes.count / 2)), source: "half.jpg")) { error in
-            XCTAssertEqual(error as? ImageError,
+            XCTAssertEqual(
+                error as? ImageError,
                 .truncatedData(source: "half.jpg", format: .jpeg, detail: "Premature end of JPEG file"))
         }
     }
@@ -40,7 +41,8 @@ final class DecodeErrorTests: XCTestCase {
         let sof = try XCTUnwrap((0..<(bytes.count - 1)).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
         bytes[sof + 4] = 13  // sample precision: baseline JPEG is 8-bit
         XCTAssertThrowsError(try ImageDecoder.decode(bytes, source: "bad.jpg")) { error in
-            XCTAssertEqual(error as? ImageError,
+            XCTAssertEqual(
+                error as? ImageError,
                 .corruptData(source: "bad.jpg", format: .jpeg, detail: "Unsupported JPEG data precision 13"))
         }
     }
@@ -77,13 +79,17 @@ final class DecodeErrorTests: XCTestCase {
     func testHugeHeadersAreRefusedBeforeAllocation() {
         let jpeg = HandMade.jpegHeader(width: 30000, height: 30000, components: 3)
         XCTAssertThrowsError(try ImageDecoder.decode(jpeg, source: "bomb.jpg")) { error in
-            XCTAssertEqual(error as? ImageError, .tooManyPixels(
-                source: "bomb.jpg", width: 30000, height: 30000, limit: ImageDecoder.defaultMaxPixels))
+            XCTAssertEqual(
+                error as? ImageError,
+                .tooManyPixels(
+                    source: "bomb.jpg", width: 30000, height: 30000, limit: ImageDecoder.defaultMaxPixels))
         }
         let png = HandMade.pngHeader(width: 30000, height: 30000)
         XCTAssertThrowsError(try ImageDecoder.decode(png, maxPixels: 1_000_000, source: "bomb.png")) { error in
-            XCTAssertEqual(error as? ImageError, .tooManyPixels(
-                source: "bomb.png", width: 30000, height: 30000, limit: 1_000_000))
+            XCTAssertEqual(
+                error as? ImageError,
+                .tooManyPixels(
+                    source: "bomb.png", width: 30000, height: 30000, limit: 1_000_000))
             let message = (error as? ImageError)?.errorDescription ?? ""
             XCTAssertTrue(message.contains("30000x30000 is 900000000 pixels, more than the limit of 1000000"), message)
         }
@@ -121,9 +127,11 @@ enum HandMade {
     /// SOI, SOF0 (8-bit, `components` components with ids 1..., 1x1 sampling), SOS over all
     /// of them, a few entropy bytes, EOI. No DQT/DHT: libjpeg reads a header without them.
     static func jpegHeader(width: Int, height: Int, components: Int) -> [UInt8] {
-        var sof: [UInt8] = [0xFF, 0xC0, 0, UInt8(8 + 3 * components), 8,
-                            UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF),
-                            UInt8(components)]
+        var sof: [UInt8] = [
+            0xFF, 0xC0, 0, UInt8(8 + 3 * components), 8,
+            UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF),
+            UInt8(components),
+        ]
         var sos: [UInt8] = [0xFF, 0xDA, 0, UInt8(6 + 2 * components), UInt8(components)]
         for id in 1...components {
             sof += [UInt8(id), 0x11, 0]

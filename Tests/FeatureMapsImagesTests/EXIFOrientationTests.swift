@@ -22,14 +22,17 @@ final class EXIFOrientationTests: XCTestCase {
     func testMotorolaByteOrderAndXMPFallback() throws {
         for name in ["orient_6_bigendian", "orient_xmp_8"] {
             let decoded = try ImageDecoder.decode(try FixtureFiles.bytes(name + ".jpg", hostile: true), source: name)
-            assertImagesClose(decoded, try FixtureFiles.npyImage(name + ".npy", hostile: true),
-                              tolerance: JPEGDecodingTests.tolerance, name)
+            assertImagesClose(
+                decoded, try FixtureFiles.npyImage(name + ".npy", hostile: true),
+                tolerance: JPEGDecodingTests.tolerance, name)
         }
     }
 
     func testOddSizesDecode() throws {
-        for (file, npy) in [("one_by_one.png", "one_by_one.npy"), ("strip_3x1000.png", "strip_3x1000.npy"),
-                            ("strip_3x1000.jpg", "strip_3x1000_jpg.npy")] {
+        for (file, npy) in [
+            ("one_by_one.png", "one_by_one.npy"), ("strip_3x1000.png", "strip_3x1000.npy"),
+            ("strip_3x1000.jpg", "strip_3x1000_jpg.npy"),
+        ] {
             let decoded = try ImageDecoder.decode(try FixtureFiles.bytes(file, hostile: true), source: file)
             assertImagesClose(decoded, try FixtureFiles.npyImage(npy, hostile: true), tolerance: 2, file)
         }
@@ -109,7 +112,7 @@ final class EXIFOrientationTests: XCTestCase {
         XCTAssertEqual(firstRow(.rotate180), [21, 11, 1])
         XCTAssertEqual(firstRow(.flipTopBottom), [1, 11, 21])
         XCTAssertEqual(firstRow(.transpose), [0, 1])
-        XCTAssertEqual(firstRow(.rotate270), [1, 0])   // clockwise: bottom-left comes to the top-left
+        XCTAssertEqual(firstRow(.rotate270), [1, 0])  // clockwise: bottom-left comes to the top-left
         XCTAssertEqual(firstRow(.transverse), [21, 20])
         XCTAssertEqual(firstRow(.rotate90), [20, 21])  // counter-clockwise: top-right to the top-left
         XCTAssertNil(Transpose(exifOrientation: 1))

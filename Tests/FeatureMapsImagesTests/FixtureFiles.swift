@@ -76,7 +76,8 @@ func assertImagesClose(
     file: StaticString = #filePath, line: UInt = #line
 ) -> Int {
     guard actual.width == expected.width, actual.height == expected.height else {
-        XCTFail("\(name): size \(actual.width)x\(actual.height), expected \(expected.width)x\(expected.height)",
+        XCTFail(
+            "\(name): size \(actual.width)x\(actual.height), expected \(expected.width)x\(expected.height)",
             file: file, line: line)
         return Int.max
     }
@@ -89,8 +90,9 @@ func assertImagesClose(
     }
     if let i = firstBad {
         let pixel = i / 3
-        XCTFail("\(name): max difference \(worst) > \(tolerance); first at x=\(pixel % actual.width) "
-            + "y=\(pixel / actual.width) c=\(i % 3): got \(actual.pixels[i]), expected \(expected.pixels[i])",
+        XCTFail(
+            "\(name): max difference \(worst) > \(tolerance); first at x=\(pixel % actual.width) "
+                + "y=\(pixel / actual.width) c=\(i % 3): got \(actual.pixels[i]), expected \(expected.pixels[i])",
             file: file, line: line)
     }
     return worst

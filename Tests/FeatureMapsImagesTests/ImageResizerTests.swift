@@ -7,8 +7,10 @@ final class ImageResizerTests: XCTestCase {
     /// Pillow's fixed-point arithmetic and pass order, so the contract is exact equality.
     /// 120x217 -> 56x56 takes Pillow 13's vertical-first order; the others horizontal-first.
     func testMatchesPillowBilinear() throws {
-        let cases = [((300, 200), (224, 224)), ((97, 61), (40, 30)), ((31, 23), (50, 45)),
-                     ((64, 48), (64, 20)), ((50, 50), (13, 77)), ((120, 217), (56, 56))]
+        let cases = [
+            ((300, 200), (224, 224)), ((97, 61), (40, 30)), ((31, 23), (50, 45)),
+            ((64, 48), (64, 20)), ((50, 50), (13, 77)), ((120, 217), (56, 56)),
+        ]
         for ((sw, sh), (dw, dh)) in cases {
             let name = "resize_\(sw)x\(sh)_to_\(dw)x\(dh)"
             let resized = ImageResizer.resizeBilinear(FixtureFiles.pattern(width: sw, height: sh), width: dw, height: dh)
@@ -35,23 +37,26 @@ final class ImageResizerTests: XCTestCase {
         ]
         for ((sw, sh), (dw, dh)) in shapes {
             let source = FixtureFiles.pattern(width: sw, height: sh)
-            assertImagesClose(ImageResizer.resizeBilinear(source, width: dw, height: dh),
-                              ReferenceResize.resize(source, width: dw, height: dh), tolerance: 0,
-                              "\(sw)x\(sh) -> \(dw)x\(dh)")
+            assertImagesClose(
+                ImageResizer.resizeBilinear(source, width: dw, height: dh),
+                ReferenceResize.resize(source, width: dw, height: dh), tolerance: 0,
+                "\(sw)x\(sh) -> \(dw)x\(dh)")
         }
     }
 
     func testConstantImageStaysConstant() {
         let grey = RGBImage(width: 123, height: 77, fill: (200, 17, 255))
-        XCTAssertEqual(ImageResizer.resizeBilinear(grey, width: 31, height: 90),
-                       RGBImage(width: 31, height: 90, fill: (200, 17, 255)))
+        XCTAssertEqual(
+            ImageResizer.resizeBilinear(grey, width: 31, height: 90),
+            RGBImage(width: 31, height: 90, fill: (200, 17, 255)))
     }
 
     /// Opt-in timing (FEATUREMAPS_BENCH=1, meaningful with `-c release`): a 4000x3000 photo-sized
     /// image to 224x224, best of 5.
     func testLargeDownscaleTiming() throws {
-        try XCTSkipUnless(ProcessInfo.processInfo.environment["FEATUREMAPS_BENCH"] == "1",
-                          "set FEATUREMAPS_BENCH=1 to time the 4000x3000 -> 224x224 resize")
+        try XCTSkipUnless(
+            ProcessInfo.processInfo.environment["FEATUREMAPS_BENCH"] == "1",
+            "set FEATUREMAPS_BENCH=1 to time the 4000x3000 -> 224x224 resize")
         let source = FixtureFiles.pattern(width: 4000, height: 3000)
         var best = Double.infinity
         for _ in 0..<5 {

@@ -8,12 +8,12 @@ import XCTest
 final class JPEGDecodingTests: XCTestCase {
     static let tolerance = 2
     static let fixtures = [
-        "jpeg_rgb420",       // YCbCr, 4:2:0 chroma subsampling, odd size 37x23
-        "jpeg_rgb444",       // YCbCr, no subsampling
+        "jpeg_rgb420",  // YCbCr, 4:2:0 chroma subsampling, odd size 37x23
+        "jpeg_rgb444",  // YCbCr, no subsampling
         "jpeg_progressive",  // progressive scans
-        "jpeg_gray",         // one component
-        "jpeg_cmyk",         // Adobe (inverted) CMYK
-        "jpeg_ycck",         // Adobe YCCK (transform 2)
+        "jpeg_gray",  // one component
+        "jpeg_cmyk",  // Adobe (inverted) CMYK
+        "jpeg_ycck",  // Adobe YCCK (transform 2)
     ]
 
     func testEveryJPEGVariantMatchesPillow() throws {

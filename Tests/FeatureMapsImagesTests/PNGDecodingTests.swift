@@ -6,20 +6,20 @@ import XCTest
 /// `Image.open(p).convert('RGB')` (the .npy next to each fixture). PNG decoding is exact.
 final class PNGDecodingTests: XCTestCase {
     static let fixtures = [
-        "png_rgb8",        // RGB 8-bit
-        "png_rgba8",       // RGBA 8-bit, alpha dropped (including fully transparent pixels)
-        "png_l8",          // greyscale 8-bit
-        "png_la8",         // grey + alpha 8-bit
-        "png_l1",          // greyscale 1-bit (Pillow mode "1")
-        "png_p8_trns",     // palette with a tRNS alpha table
-        "png_p4",          // 4-bit palette
-        "png_rgb8_trns",   // RGB with a tRNS colour key
-        "png_i16",         // greyscale 16-bit: Pillow clamps to 255
-        "png_rgb16",       // RGB 16-bit: high byte
-        "png_rgba16",      // RGBA 16-bit
+        "png_rgb8",  // RGB 8-bit
+        "png_rgba8",  // RGBA 8-bit, alpha dropped (including fully transparent pixels)
+        "png_l8",  // greyscale 8-bit
+        "png_la8",  // grey + alpha 8-bit
+        "png_l1",  // greyscale 1-bit (Pillow mode "1")
+        "png_p8_trns",  // palette with a tRNS alpha table
+        "png_p4",  // 4-bit palette
+        "png_rgb8_trns",  // RGB with a tRNS colour key
+        "png_i16",  // greyscale 16-bit: Pillow clamps to 255
+        "png_rgb16",  // RGB 16-bit: high byte
+        "png_rgba16",  // RGBA 16-bit
         "png_la16_adam7",  // grey + alpha 16-bit, Adam7 interlaced
         "png_rgb8_adam7",  // RGB 8-bit, Adam7 interlaced
-        "png_rgb8_gama",   // gAMA 1.0, ignored as Pillow ignores it
+        "png_rgb8_gama",  // gAMA 1.0, ignored as Pillow ignores it
     ]
 
     func testEveryPNGVariantMatchesPillowExactly() throws {

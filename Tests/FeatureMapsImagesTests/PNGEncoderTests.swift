@@ -12,8 +12,10 @@ final class PNGEncoderTests: XCTestCase {
 
     func testTextChunksPrecedeImageDataInOrder() throws {
         let image = FixtureFiles.pattern(width: 5, height: 4)
-        let text = [(key: "Software", value: "featuremaps"), (key: "layer", value: "block_1_expand_relu"),
-                    (key: "Comment", value: "caf\u{E9} \u{2014} \u{1F600}")]
+        let text = [
+            (key: "Software", value: "featuremaps"), (key: "layer", value: "block_1_expand_relu"),
+            (key: "Comment", value: "caf\u{E9} \u{2014} \u{1F600}"),
+        ]
         let bytes = try PNGEncoder.encode(image, text: text)
         let chunks = try XCTUnwrap(PNGChunks.parse(bytes), "chunk layout or CRC broken")
         XCTAssertEqual(chunks.map(\.type), ["IHDR", "tEXt", "tEXt", "iTXt", "IDAT", "IEND"])

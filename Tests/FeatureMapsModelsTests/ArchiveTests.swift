@@ -47,8 +47,11 @@ final class ArchiveTests: XCTestCase {
         guard case .notKerasConfig = try refusal(ZipFixtures.keras(config: .bytes(Data("[1, 2]".utf8)))) else { return XCTFail() }
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         guard case .notJSON = try refusal(ZipFixtures.keras(config: .bytes(Data(deep.utf8)))) else { return XCTFail() }
-        guard case .unsupportedVersion(_, "1.2.2") = try refusal([.init(name: "metadata.json", content: .bytes(Data(#"{"keras_version": "1.2.2"}"#.utf8)))]
-            + ZipFixtures.keras().dropFirst()) else { return XCTFail() }
+        guard
+            case .unsupportedVersion(_, "1.2.2") = try refusal(
+                [.init(name: "metadata.json", content: .bytes(Data(#"{"keras_version": "1.2.2"}"#.utf8)))]
+                    + ZipFixtures.keras().dropFirst())
+        else { return XCTFail() }
     }
 
     /// The weights entry is copied to a private temporary file for the HDF5 reader: garbage there is
@@ -79,11 +82,13 @@ final class ArchiveTests: XCTestCase {
 
     func testNamesOfTheKerasWeightKeys() {
         // keras/src/utils/naming.py to_snake_case, as Python computes it.
-        let expected = ["ReLU": "re_lu", "GlobalAveragePooling2D": "global_average_pooling2d", "Conv2D": "conv2d",
-                        "Conv2DTranspose": "conv2d_transpose", "DepthwiseConv2D": "depthwise_conv2d",
-                        "BatchNormalization": "batch_normalization", "Functional": "functional", "InputLayer": "input_layer",
-                        "PReLU": "p_re_lu", "ZeroPadding2D": "zero_padding2d", "SeparableConv2D": "separable_conv2d",
-                        "MaxPooling2D": "max_pooling2d", "LSTM": "lstm", "GRUCell": "gru_cell", "HTTPServer2X": "http_server2x"]
+        let expected = [
+            "ReLU": "re_lu", "GlobalAveragePooling2D": "global_average_pooling2d", "Conv2D": "conv2d",
+            "Conv2DTranspose": "conv2d_transpose", "DepthwiseConv2D": "depthwise_conv2d",
+            "BatchNormalization": "batch_normalization", "Functional": "functional", "InputLayer": "input_layer",
+            "PReLU": "p_re_lu", "ZeroPadding2D": "zero_padding2d", "SeparableConv2D": "separable_conv2d",
+            "MaxPooling2D": "max_pooling2d", "LSTM": "lstm", "GRUCell": "gru_cell", "HTTPServer2X": "http_server2x",
+        ]
         for (name, key) in expected { XCTAssertEqual(VariableNames.snakeCase(name), key, name) }
     }
 }

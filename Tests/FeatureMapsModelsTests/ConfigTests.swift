@@ -9,16 +9,21 @@ import FeatureMapsWeights
 final class ConfigTests: XCTestCase {
     static let file = "test.keras"
 
-    static func describe(_ json: String, major: Int = 3, format: KerasModelDescription.Format = .keras,
-                  stored: KerasStoredFile.StoredModel? = nil) throws -> KerasModelDescription {
+    static func describe(
+        _ json: String, major: Int = 3, format: KerasModelDescription.Format = .keras,
+        stored: KerasStoredFile.StoredModel? = nil
+    ) throws -> KerasModelDescription {
         let top = try KerasJSON.parse(Data(json.utf8))
-        var builder = try DescriptionBuilder(top: top, format: format, version: KerasVersion(major: major, text: "\(major).0"),
-                                             backend: nil, file: Self.file, entry: "config.json")
+        var builder = try DescriptionBuilder(
+            top: top, format: format, version: KerasVersion(major: major, text: "\(major).0"),
+            backend: nil, file: Self.file, entry: "config.json")
         return try builder.finish(with: stored ?? .init(layout: format == .keras ? .variables : .legacyModel, attributes: [:], groups: []))
     }
 
-    static func refusal(_ json: String, major: Int = 3, format: KerasModelDescription.Format = .keras,
-                 stored: KerasStoredFile.StoredModel? = nil) -> ModelError? {
+    static func refusal(
+        _ json: String, major: Int = 3, format: KerasModelDescription.Format = .keras,
+        stored: KerasStoredFile.StoredModel? = nil
+    ) -> ModelError? {
         do {
             _ = try describe(json, major: major, format: format, stored: stored)
             XCTFail("accepted")
@@ -37,9 +42,11 @@ final class ConfigTests: XCTestCase {
     }
     static func layer(_ className: String, _ name: String, config: String = "", calls: [String]) -> String {
         let extra = config.isEmpty ? "" : ", " + config
-        return #"{"module": "keras.layers", "class_name": "\#(className)", "name": "\#(name)", "config": {"name": "\#(name)", "trainable": true, "dtype": "float32"\#(extra)}, "inbound_nodes": [\#(calls.joined(separator: ", "))]}"#
+        return
+            #"{"module": "keras.layers", "class_name": "\#(className)", "name": "\#(name)", "config": {"name": "\#(name)", "trainable": true, "dtype": "float32"\#(extra)}, "inbound_nodes": [\#(calls.joined(separator: ", "))]}"#
     }
-    static let input = #"{"module": "keras.layers", "class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": [null, 4]}, "inbound_nodes": []}"#
+    static let input =
+        #"{"module": "keras.layers", "class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": [null, 4]}, "inbound_nodes": []}"#
     static func functional(_ name: String, _ layers: [String], inputs: String = #"["x", 0, 0]"#, outputs: String) -> String {
         #"{"module": "keras.src.models.functional", "class_name": "Functional", "name": "\#(name)", "config": {"name": "\#(name)", "trainable": true, "layers": [\#(layers.joined(separator: ", "))], "input_layers": \#(inputs), "output_layers": \#(outputs)}, "inbound_nodes": []}"#
     }
@@ -54,15 +61,20 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(description.layers[2].calls[0].tensors.map(\.call), [0, 1])
         XCTAssertEqual(description.layers[2].calls[0].args.count, 1, "a merging layer takes one list argument")
         let beyond = Self.layer("Add", "sum", calls: [Self.call("[\(Self.tensor("shared", 0)), \(Self.tensor("shared", 2))]")])
-        guard case .nodeOutOfRange(_, let who, "shared", 2, 2)? = Self.refusal(Self.functional("m", [Self.input, shared, beyond], outputs: #"["sum", 0, 0]"#)) else {
+        guard
+            case .nodeOutOfRange(_, let who, "shared", 2, 2)? = Self.refusal(
+                Self.functional("m", [Self.input, shared, beyond], outputs: #"["sum", 0, 0]"#))
+        else {
             return XCTFail()
         }
         XCTAssertEqual(who.name, "sum")
     }
 
     func testScalarsAmongArgumentsStayValues() throws {
-        let divide = #"{"module": "keras.src.ops.numpy", "class_name": "TrueDivide", "name": "true_divide", "config": {"name": "true_divide"}, "registered_name": "TrueDivide", "inbound_nodes": [\#(Self.call(Self.tensor("x"), "127.5"))]}"#
-        let subtract = #"{"module": "keras.src.ops.numpy", "class_name": "Subtract", "name": "subtract", "config": {"name": "subtract"}, "inbound_nodes": [\#(Self.call("1", Self.tensor("true_divide")))]}"#
+        let divide =
+            #"{"module": "keras.src.ops.numpy", "class_name": "TrueDivide", "name": "true_divide", "config": {"name": "true_divide"}, "registered_name": "TrueDivide", "inbound_nodes": [\#(Self.call(Self.tensor("x"), "127.5"))]}"#
+        let subtract =
+            #"{"module": "keras.src.ops.numpy", "class_name": "Subtract", "name": "subtract", "config": {"name": "subtract"}, "inbound_nodes": [\#(Self.call("1", Self.tensor("true_divide")))]}"#
         let d = try Self.describe(Self.functional("m", [Self.input, divide, subtract], outputs: #"["subtract", 0, 0]"#))
         XCTAssert(d.layers[1].isOperation)
         guard case .value(.double(127.5)) = d.layers[1].calls[0].args[1], case .value(.int(1)) = d.layers[2].calls[0].args[0] else {
@@ -74,23 +86,30 @@ final class ConfigTests: XCTestCase {
     /// built-in node Keras 2 counts: its first call is node 1, here call 0.
     func testKeras2NodesAndANestedModel() throws {
         let json = """
-        {"class_name": "Model", "config": {"name": "outer", "layers": [
-          {"class_name": "InputLayer", "name": "input_1", "config": {"batch_input_shape": [null, 4], "name": "input_1"}, "inbound_nodes": []},
-          {"class_name": "Functional", "name": "inner", "config": {"name": "inner", "layers": [
-             {"class_name": "InputLayer", "name": "input_2", "config": {"batch_input_shape": [null, 4], "name": "input_2"}, "inbound_nodes": []},
-             {"class_name": "Dense", "name": "d", "config": {"name": "d", "trainable": true, "dtype": "float32", "units": 4}, "inbound_nodes": [[["input_2", 0, 0, {}]]]}],
-             "input_layers": [["input_2", 0, 0]], "output_layers": [["d", 0, 0]]},
-           "inbound_nodes": [[["input_1", 0, 0, {}]]]},
-          {"class_name": "TFOpLambda", "name": "tf.math.truediv", "config": {"name": "tf.math.truediv", "trainable": true, "dtype": "float32", "function": "math.truediv"},
-           "inbound_nodes": [[["inner", 1, 0, {"y": 127.5, "name": null}]]]},
-          {"class_name": "TFOpLambda", "name": "tf.math.subtract", "config": {"name": "tf.math.subtract", "trainable": true, "dtype": "float32", "function": "math.subtract"},
-           "inbound_nodes": [[["_CONSTANT_VALUE", -1, 1.0, {}], ["tf.math.truediv", 0, 0, {"z": ["inner", 1, 0]}]]]}],
-          "input_layers": [["input_1", 0, 0]], "output_layers": [["tf.math.subtract", 0, 0], ["inner", 1, 0]]}}
-        """
+            {"class_name": "Model", "config": {"name": "outer", "layers": [
+              {"class_name": "InputLayer", "name": "input_1", "config": {"batch_input_shape": [null, 4], "name": "input_1"}, "inbound_nodes": []},
+              {"class_name": "Functional", "name": "inner", "config": {"name": "inner", "layers": [
+                 {"class_name": "InputLayer", "name": "input_2", "config": {"batch_input_shape": [null, 4], "name": "input_2"}, "inbound_nodes": []},
+                 {"class_name": "Dense", "name": "d", "config": {"name": "d", "trainable": true, "dtype": "float32", "units": 4}, "inbound_nodes": [[["input_2", 0, 0, {}]]]}],
+                 "input_layers": [["input_2", 0, 0]], "output_layers": [["d", 0, 0]]},
+               "inbound_nodes": [[["input_1", 0, 0, {}]]]},
+              {"class_name": "TFOpLambda", "name": "tf.math.truediv", "config": {"name": "tf.math.truediv", "trainable": true, "dtype": "float32", "function": "math.truediv"},
+               "inbound_nodes": [[["inner", 1, 0, {"y": 127.5, "name": null}]]]},
+              {"class_name": "TFOpLambda", "name": "tf.math.subtract", "config": {"name": "tf.math.subtract", "trainable": true, "dtype": "float32", "function": "math.subtract"},
+               "inbound_nodes": [[["_CONSTANT_VALUE", -1, 1.0, {}], ["tf.math.truediv", 0, 0, {"z": ["inner", 1, 0]}]]]}],
+              "input_layers": [["input_1", 0, 0]], "output_layers": [["tf.math.subtract", 0, 0], ["inner", 1, 0]]}}
+            """
         func array(_ shape: [Int]) -> WeightArray { WeightArray(shape: shape, values: (0..<shape.reduce(1, *)).map(Float.init)) }
-        let stored = KerasStoredFile.StoredModel(layout: .legacyModel, attributes: [:], groups: [
-            .init(path: "inner", layerName: nil, arrays: [.init(name: "d/kernel:0", array: array([4, 4]), storedAsIntegers: false),
-                                                          .init(name: "d/bias:0", array: array([4]), storedAsIntegers: false)])])
+        let stored = KerasStoredFile.StoredModel(
+            layout: .legacyModel, attributes: [:],
+            groups: [
+                .init(
+                    path: "inner", layerName: nil,
+                    arrays: [
+                        .init(name: "d/kernel:0", array: array([4, 4]), storedAsIntegers: false),
+                        .init(name: "d/bias:0", array: array([4]), storedAsIntegers: false),
+                    ])
+            ])
         let d = try Self.describe(json, major: 2, format: .h5, stored: stored)
         XCTAssertEqual(d.layers[3].weights.map(\.name), ["kernel", "bias"])
         XCTAssertEqual(d.layers[3].weights[1].array, array([4]))
@@ -114,30 +133,39 @@ final class ConfigTests: XCTestCase {
         guard case .cycle? = Self.refusal(Self.functional("m", [Self.input, a, b], outputs: #"["b", 0, 0]"#)) else { return XCTFail() }
         let selfish = Self.layer("Dense", "a", config: #""units": 4"#, calls: [Self.call(Self.tensor("a"))])
         guard case .cycle? = Self.refusal(Self.functional("m", [Self.input, selfish], outputs: #"["a", 0, 0]"#)) else { return XCTFail() }
-        guard case .unknownInbound(_, _, "ghost")? = Self.refusal(Self.functional("m", [Self.input], outputs: #"["ghost", 0, 0]"#)) else { return XCTFail() }
+        guard case .unknownInbound(_, _, "ghost")? = Self.refusal(Self.functional("m", [Self.input], outputs: #"["ghost", 0, 0]"#)) else {
+            return XCTFail()
+        }
         let twice = Self.layer("Dense", "x", config: #""units": 4"#, calls: [Self.call(Self.tensor("x"))])
-        guard case .duplicateLayerName(_, "m", "x")? = Self.refusal(Self.functional("m", [Self.input, twice], outputs: #"["x", 0, 0]"#)) else { return XCTFail() }
+        guard case .duplicateLayerName(_, "m", "x")? = Self.refusal(Self.functional("m", [Self.input, twice], outputs: #"["x", 0, 0]"#)) else {
+            return XCTFail()
+        }
     }
 
     func testSequentialInputs() throws {
-        let withShape = #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "Flatten", "config": {"name": "d", "batch_input_shape": [null, 3], "trainable": true, "dtype": "float32"}}]}}"#
+        let withShape =
+            #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "Flatten", "config": {"name": "d", "batch_input_shape": [null, 3], "trainable": true, "dtype": "float32"}}]}}"#
         let d = try Self.describe(withShape, major: 2, format: .h5)
         XCTAssertEqual(d.layers.map(\.name), ["d_input", "d"])
         XCTAssertEqual(d.inputs.map(\.layer), ["d_input"])
         XCTAssertEqual(d.layers[1].calls[0].tensors.map(\.layer), ["d_input"])
-        let without = #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "Dense", "config": {"name": "d", "units": 2}}]}}"#
+        let without =
+            #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "Dense", "config": {"name": "d", "units": 2}}]}}"#
         guard case .noInputShape(_, "s")? = Self.refusal(without) else { return XCTFail() }
     }
 
     func testNestingAndLayerCountsAreCapped() throws {
-        var json = #"{"class_name": "Sequential", "config": {"name": "s0", "layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 2]}}]}}"#
+        var json =
+            #"{"class_name": "Sequential", "config": {"name": "s0", "layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 2]}}]}}"#
         for depth in 1...101 {
-            json = #"{"class_name": "Sequential", "config": {"name": "s\#(depth)", "layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 2]}}, \#(json)]}}"#
+            json =
+                #"{"class_name": "Sequential", "config": {"name": "s\#(depth)", "layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 2]}}, \#(json)]}}"#
         }
         guard case .tooDeep(_, 100)? = Self.refusal(json) else { return XCTFail() }
         let flatten = #"{"class_name": "Flatten", "config": {"name": "f%d", "trainable": true, "dtype": "float32"}}"#
         let many = (0..<100_000).map { String(format: flatten, $0) }.joined(separator: ",")
-        let big = #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 2]}}, \#(many)]}}"#
+        let big =
+            #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 2]}}, \#(many)]}}"#
         guard case .tooManyLayers(_, 100_000)? = Self.refusal(big) else { return XCTFail() }
     }
 
@@ -156,22 +184,26 @@ final class ConfigTests: XCTestCase {
             }
             XCTAssertEqual(who.name, "d")
         }
-        let hub = #"{"module": "keras_hub.layers", "class_name": "Thing", "name": "t", "config": {"name": "t"}, "inbound_nodes": [\#(Self.call(Self.tensor("x")))]}"#
+        let hub =
+            #"{"module": "keras_hub.layers", "class_name": "Thing", "name": "t", "config": {"name": "t"}, "inbound_nodes": [\#(Self.call(Self.tensor("x")))]}"#
         guard case .runsCode? = Self.refusal(Self.functional("m", [Self.input, hub], outputs: #"["t", 0, 0]"#)) else { return XCTFail() }
         let custom = #"{"module": "__main__", "class_name": "MyModel", "config": {"name": "mine"}}"#
         guard case .runsCode? = Self.refusal(custom) else { return XCTFail() }
     }
 
     func testDeclaredSizesAreCapped() {
-        for (config, field) in [(#""units": 1000000000"#, "units"), (#""filters": 70000, "kernel_size": 3"#, "filters"),
-                                (#""filters": 8, "kernel_size": [5000, 3]"#, "kernel_size")] {
+        for (config, field) in [
+            (#""units": 1000000000"#, "units"), (#""filters": 70000, "kernel_size": 3"#, "filters"),
+            (#""filters": 8, "kernel_size": [5000, 3]"#, "kernel_size"),
+        ] {
             let layer = Self.layer(field == "units" ? "Dense" : "Conv2D", "big", config: config, calls: [Self.call(Self.tensor("x"))])
             guard case .sizeTooLarge(_, _, field, _, _)? = Self.refusal(Self.functional("m", [Self.input, layer], outputs: #"["big", 0, 0]"#)) else {
                 XCTFail(field); continue
             }
         }
         for shape in ["[null, 100000, 2, 3]", "[null, 30000, 30000, 3]"] {
-            let input = #"{"module": "keras.layers", "class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": \#(shape)}, "inbound_nodes": []}"#
+            let input =
+                #"{"module": "keras.layers", "class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": \#(shape)}, "inbound_nodes": []}"#
             guard case .sizeTooLarge(_, _, "batch_shape", _, _)? = Self.refusal(Self.functional("m", [input], outputs: #"["x", 0, 0]"#)) else {
                 XCTFail(shape); continue
             }

@@ -16,14 +16,23 @@ final class HostileZooTests: XCTestCase {
             ("config_not_json.keras", { if case .notJSON(_, "config.json", _) = $0 { true } else { false } }, ["config.json"]),
             ("cycle.keras", { if case .cycle = $0 { true } else { false } }, ["cycle"]),
             ("missing_inbound.keras", { if case .unknownInbound(_, _, "no_such_layer") = $0 { true } else { false } }, ["no_such_layer", "conv_b"]),
-            ("filters_mismatch.keras", { if case .shapeMismatch(_, let l, "kernel", _, [3, 3, 4, 4]) = $0 { l.name == "conv_b" } else { false } }, ["conv_b"]),
+            (
+                "filters_mismatch.keras", { if case .shapeMismatch(_, let l, "kernel", _, [3, 3, 4, 4]) = $0 { l.name == "conv_b" } else { false } },
+                ["conv_b"]
+            ),
             ("missing_weight.keras", { if case .weightMissing(_, let l, _) = $0 { l.name == "conv_b" } else { false } }, ["conv_b"]),
             ("nan_weights.keras", { if case .nonFinite(_, let l, "kernel", 0, _) = $0 { l.name == "conv_a" } else { false } }, ["conv_a", "nan"]),
-            ("huge_filters.keras", { if case .sizeTooLarge(_, let l, "filters", "1000000000", _) = $0 { l.name == "conv_b" } else { false } }, ["conv_b", "1000000000"]),
+            (
+                "huge_filters.keras", { if case .sizeTooLarge(_, let l, "filters", "1000000000", _) = $0 { l.name == "conv_b" } else { false } },
+                ["conv_b", "1000000000"]
+            ),
             ("lambda.keras", { if case .runsCode(_, let l, _) = $0 { l.name == "times_two" } else { false } }, ["times_two", "never runs code"]),
             ("lambda.h5", { if case .runsCode(_, let l, _) = $0 { l.name == "times_two" } else { false } }, ["times_two", "never runs code"]),
             ("custom_layer.keras", { if case .runsCode = $0 { true } else { false } }, ["ScaleByTwo", "never runs code"]),
-            ("channels_first.keras", { if case .channelsFirst(_, let l) = $0 { l.name == "conv_cf" } else { false } }, ["conv_cf", "channels_first"]),
+            (
+                "channels_first.keras", { if case .channelsFirst(_, let l) = $0 { l.name == "conv_cf" } else { false } },
+                ["conv_cf", "channels_first"]
+            ),
         ]
         for (name, matches, words) in cases {
             let path = try Zoo.path("hostile/" + name)

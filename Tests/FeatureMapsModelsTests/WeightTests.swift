@@ -13,7 +13,9 @@ final class WeightTests: XCTestCase {
         WeightArray(shape: shape, values: [Float](repeating: value, count: shape.reduce(1, *)))
     }
     func vars(_ path: String, _ shapes: [[Int]], name: String? = nil, integers: Bool = false) -> KerasStoredFile.StoredGroup {
-        .init(path: path, layerName: name, arrays: shapes.enumerated().map { Stored(name: String($0.offset), array: array($0.element), storedAsIntegers: integers) })
+        .init(
+            path: path, layerName: name,
+            arrays: shapes.enumerated().map { Stored(name: String($0.offset), array: array($0.element), storedAsIntegers: integers) })
     }
     /// input x -> `layers` (each called on the previous), Functional "m".
     func model(_ layers: [(String, String, String)]) -> String {
@@ -27,29 +29,39 @@ final class WeightTests: XCTestCase {
     func stored(_ groups: [KerasStoredFile.StoredGroup]) -> KerasStoredFile.StoredModel { .init(layout: .variables, attributes: [:], groups: groups) }
 
     func testKerasKeysAndNames() throws {
-        let json = model([("Dense", "first", #""units": 3"#), ("BatchNormalization", "bn", #""scale": false"#),
-                          ("Dense", "second", #""units": 2, "use_bias": false"#), ("Foo", "foo", "")])
-        let d = try ConfigTests.describe(json, stored: stored([
-            vars("layers/dense", [[4, 3], [3]], name: "first"), vars("layers/batch_normalization", [[3], [3], [3]]),
-            vars("layers/dense_1", [[3, 2]]), vars("layers/foo", [[1], [2]]),
-        ]))
-        XCTAssertEqual(d.layers.map { $0.weights.map(\.name) }, [[], ["kernel", "bias"], ["beta", "moving_mean", "moving_variance"], ["kernel"], ["0", "1"]])
+        let json = model([
+            ("Dense", "first", #""units": 3"#), ("BatchNormalization", "bn", #""scale": false"#),
+            ("Dense", "second", #""units": 2, "use_bias": false"#), ("Foo", "foo", ""),
+        ])
+        let d = try ConfigTests.describe(
+            json,
+            stored: stored([
+                vars("layers/dense", [[4, 3], [3]], name: "first"), vars("layers/batch_normalization", [[3], [3], [3]]),
+                vars("layers/dense_1", [[3, 2]]), vars("layers/foo", [[1], [2]]),
+            ]))
+        XCTAssertEqual(
+            d.layers.map { $0.weights.map(\.name) }, [[], ["kernel", "bias"], ["beta", "moving_mean", "moving_variance"], ["kernel"], ["0", "1"]])
         XCTAssertEqual(d.parameterCount, 12 + 3 + 9 + 6 + 3)
     }
 
     func testStoredWeightsThatDoNotFitAreRefused() {
         let dense = model([("Dense", "d", #""units": 3"#)])
         func refused(_ groups: [KerasStoredFile.StoredGroup]) -> ModelError? { ConfigTests.refusal(dense, stored: stored(groups)) }
-        guard case .unexpectedWeights(_, "layers/dense_1")? = refused([vars("layers/dense", [[4, 3], [3]]), vars("layers/dense_1", [[1]])]) else { return XCTFail() }
+        guard case .unexpectedWeights(_, "layers/dense_1")? = refused([vars("layers/dense", [[4, 3], [3]]), vars("layers/dense_1", [[1]])]) else {
+            return XCTFail()
+        }
         guard case .unexpectedWeights? = refused([vars("layers/dense", [[4, 3], [3]], name: "other")]) else { return XCTFail() }
         guard case .weightMissing? = refused([vars("layers/dense", [[4, 3]])]) else { return XCTFail() }
         guard case .weightMissing? = refused([]) else { return XCTFail() }
         guard case .integerWeight(_, _, "kernel")? = refused([vars("layers/dense", [[4, 3], [3]], integers: true)]) else { return XCTFail() }
         guard case .shapeMismatch(_, _, "kernel", _, [4, 5])? = refused([vars("layers/dense", [[4, 5], [3]])]) else { return XCTFail() }
         guard case .shapeMismatch(_, _, "bias", _, [4])? = refused([vars("layers/dense", [[4, 3], [4]])]) else { return XCTFail() }
-        let nan = KerasStoredFile.StoredGroup(path: "layers/dense", layerName: nil, arrays: [
-            Stored(name: "0", array: array([4, 3]), storedAsIntegers: false),
-            Stored(name: "1", array: WeightArray(shape: [3], values: [0, .infinity, 0]), storedAsIntegers: false)])
+        let nan = KerasStoredFile.StoredGroup(
+            path: "layers/dense", layerName: nil,
+            arrays: [
+                Stored(name: "0", array: array([4, 3]), storedAsIntegers: false),
+                Stored(name: "1", array: WeightArray(shape: [3], values: [0, .infinity, 0]), storedAsIntegers: false),
+            ])
         guard case .nonFinite(_, let layer, "bias", 1, .infinity)? = refused([nan]) else { return XCTFail() }
         XCTAssertEqual(layer.name, "d")
     }
@@ -57,9 +69,12 @@ final class WeightTests: XCTestCase {
     /// Normalization's `count` is an int variable in Keras: the one integer array accepted.
     func testNormalizationCountMayBeAnInteger() throws {
         let json = model([("Normalization", "norm", #""mean": null, "variance": null"#)])
-        let group = KerasStoredFile.StoredGroup(path: "layers/normalization", layerName: "norm", arrays: [
-            Stored(name: "0", array: array([4]), storedAsIntegers: false), Stored(name: "1", array: array([4]), storedAsIntegers: false),
-            Stored(name: "2", array: array([], 10), storedAsIntegers: true)])
+        let group = KerasStoredFile.StoredGroup(
+            path: "layers/normalization", layerName: "norm",
+            arrays: [
+                Stored(name: "0", array: array([4]), storedAsIntegers: false), Stored(name: "1", array: array([4]), storedAsIntegers: false),
+                Stored(name: "2", array: array([], 10), storedAsIntegers: true),
+            ])
         let d = try ConfigTests.describe(json, stored: stored([group]))
         XCTAssertEqual(d.layers[1].weights.map(\.name), ["mean", "variance", "count"])
     }
@@ -67,14 +82,24 @@ final class WeightTests: XCTestCase {
     /// Keras 2's DepthwiseConv2D names its kernel depthwise_kernel; Keras 3 kernel.
     func testKeras2WeightNamesAreKeras3s() throws {
         let json = model([("DepthwiseConv2D", "dw", #""kernel_size": 3, "depth_multiplier": 2"#)])
-        let group = KerasStoredFile.StoredGroup(path: "dw", layerName: nil, arrays: [
-            Stored(name: "dw/depthwise_kernel:0", array: array([3, 3, 4, 2]), storedAsIntegers: false),
-            Stored(name: "dw/bias:0", array: array([8]), storedAsIntegers: false)])
+        let group = KerasStoredFile.StoredGroup(
+            path: "dw", layerName: nil,
+            arrays: [
+                Stored(name: "dw/depthwise_kernel:0", array: array([3, 3, 4, 2]), storedAsIntegers: false),
+                Stored(name: "dw/bias:0", array: array([8]), storedAsIntegers: false),
+            ])
         let d = try ConfigTests.describe(json, major: 2, format: .h5, stored: .init(layout: .legacyModel, attributes: [:], groups: [group]))
         XCTAssertEqual(d.layers[1].weights.map(\.name), ["kernel", "bias"])
-        let wrong = KerasStoredFile.StoredGroup(path: "dw", layerName: nil, arrays: [group.arrays[0],
-            Stored(name: "dw/bias:0", array: array([4]), storedAsIntegers: false)])
-        guard case .shapeMismatch(_, _, "bias", _, [4])? = ConfigTests.refusal(json, major: 2, format: .h5, stored: .init(layout: .legacyModel, attributes: [:], groups: [wrong])) else {
+        let wrong = KerasStoredFile.StoredGroup(
+            path: "dw", layerName: nil,
+            arrays: [
+                group.arrays[0],
+                Stored(name: "dw/bias:0", array: array([4]), storedAsIntegers: false),
+            ])
+        guard
+            case .shapeMismatch(_, _, "bias", _, [4])? = ConfigTests.refusal(
+                json, major: 2, format: .h5, stored: .init(layout: .legacyModel, attributes: [:], groups: [wrong]))
+        else {
             return XCTFail()
         }
     }
@@ -146,7 +171,8 @@ final class WeightTests: XCTestCase {
     func testIsolatedAndInProcessReadingsAgree() throws {
         for file in ["transfer_mobilenetv2.keras", "transfer_mobilenetv2.h5"] {
             let path = try Zoo.path(file)
-            guard case .model(let a) = try KerasModelFile.read(path: path), case .model(let b) = try KerasModelFile.read(path: path, isolated: false) else {
+            guard case .model(let a) = try KerasModelFile.read(path: path), case .model(let b) = try KerasModelFile.read(path: path, isolated: false)
+            else {
                 return XCTFail()
             }
             XCTAssertEqual(a, b, file)

@@ -42,11 +42,15 @@ final class ZipBombTests: XCTestCase {
         XCTAssertNil(probe, "RLIMIT_AS did not cap the address space")
         free(probe)
         print("zip bomb: address space \(before >> 20) MB, capped at \((before + Self.budgetBytes) >> 20) MB")
-        let cases: [(entry: String, size: Int, cap: Int)] = [("config.json", 256 << 20, 64 << 20), ("model.weights.h5", (2 << 30) + (16 << 20), 2 << 30)]
+        let cases: [(entry: String, size: Int, cap: Int)] = [
+            ("config.json", 256 << 20, 64 << 20), ("model.weights.h5", (2 << 30) + (16 << 20), 2 << 30),
+        ]
         for (entry, size, cap) in cases {
             let path = ZipFixtures.path("bomb-\(entry).keras")
             let started = Date()
-            let entries = entry == "config.json" ? ZipFixtures.keras(config: .zeros(size), configMethod: .deflate)
+            let entries =
+                entry == "config.json"
+                ? ZipFixtures.keras(config: .zeros(size), configMethod: .deflate)
                 : ZipFixtures.keras(weights: .zeros(size), weightsMethod: .deflate)
             try ZipFixtures.write(entries, to: path)
             defer { try? FileManager.default.removeItem(atPath: path) }
@@ -61,8 +65,9 @@ final class ZipBombTests: XCTestCase {
                 default: XCTFail("\(entry) lying \(lying): \(error)")
                 }
                 XCTAssertFalse(error.errorDescription!.contains("\n"))
-                print("zip bomb \(entry) \(lying ? "lying" : "honest") refused in \(String(format: "%.2f", Date().timeIntervalSince(start))) s: "
-                      + error.errorDescription!)
+                print(
+                    "zip bomb \(entry) \(lying ? "lying" : "honest") refused in \(String(format: "%.2f", Date().timeIntervalSince(start))) s: "
+                        + error.errorDescription!)
             }
         }
     }

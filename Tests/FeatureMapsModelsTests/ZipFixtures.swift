@@ -18,7 +18,8 @@ enum ZipFixtures {
     }
 
     /// A tiny valid Sequential config (an InputLayer and a Flatten: no weights).
-    static let tinyConfig = Data("""
+    static let tinyConfig = Data(
+        """
         {"module": "keras", "class_name": "Sequential", "config": {"name": "tiny", "layers": [
           {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 4, 4, 1], "name": "input_layer"}},
           {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": "float32"}}]}}
@@ -26,11 +27,15 @@ enum ZipFixtures {
     static let metadata = Data(#"{"keras_version": "3.15.1", "date_saved": "2026-12-07@10:00:00"}"#.utf8)
 
     /// metadata.json, config.json and model.weights.h5 (garbage unless given), then `extra`.
-    static func keras(config: Content = .bytes(tinyConfig), configMethod: CompressionMethod = .none,
-                      weights: Content = .bytes(Data("not HDF5".utf8)), weightsMethod: CompressionMethod = .none,
-                      extra: [Entry] = []) -> [Entry] {
-        [Entry(name: "metadata.json", content: .bytes(metadata)), Entry(name: "config.json", content: config, method: configMethod),
-         Entry(name: "model.weights.h5", content: weights, method: weightsMethod)] + extra
+    static func keras(
+        config: Content = .bytes(tinyConfig), configMethod: CompressionMethod = .none,
+        weights: Content = .bytes(Data("not HDF5".utf8)), weightsMethod: CompressionMethod = .none,
+        extra: [Entry] = []
+    ) -> [Entry] {
+        [
+            Entry(name: "metadata.json", content: .bytes(metadata)), Entry(name: "config.json", content: config, method: configMethod),
+            Entry(name: "model.weights.h5", content: weights, method: weightsMethod),
+        ] + extra
     }
 
     static func write(_ entries: [Entry], to path: String) throws {
@@ -42,8 +47,10 @@ enum ZipFixtures {
             case .bytes(let data): size = data.count
             case .zeros(let count): size = count
             }
-            try archive.addEntry(with: entry.name, type: .file, uncompressedSize: Int64(size), compressionMethod: entry.method,
-                                 bufferSize: 1 << 20) { position, chunk in
+            try archive.addEntry(
+                with: entry.name, type: .file, uncompressedSize: Int64(size), compressionMethod: entry.method,
+                bufferSize: 1 << 20
+            ) { position, chunk in
                 switch entry.content {
                 case .bytes(let data): return data.subdata(in: Int(position)..<Int(position) + chunk)
                 case .zeros: return Data(count: chunk)
@@ -61,11 +68,13 @@ enum ZipFixtures {
         var patched = 0, i = 0
         while i + 46 < bytes.count {
             if bytes[i] == 0x50, bytes[i + 1] == 0x4B, bytes[i + 2] == 0x03, bytes[i + 3] == 0x04,
-               u16(i + 26) == nameBytes.count, Array(bytes[(i + 30)..<(i + 30 + nameBytes.count)]) == nameBytes {
+                u16(i + 26) == nameBytes.count, Array(bytes[(i + 30)..<(i + 30 + nameBytes.count)]) == nameBytes
+            {
                 put(size, at: i + 22); patched += 1
             }
             if bytes[i] == 0x50, bytes[i + 1] == 0x4B, bytes[i + 2] == 0x01, bytes[i + 3] == 0x02,
-               u16(i + 28) == nameBytes.count, Array(bytes[(i + 46)..<(i + 46 + nameBytes.count)]) == nameBytes {
+                u16(i + 28) == nameBytes.count, Array(bytes[(i + 46)..<(i + 46 + nameBytes.count)]) == nameBytes
+            {
                 put(size, at: i + 24); patched += 1
             }
             i += 1

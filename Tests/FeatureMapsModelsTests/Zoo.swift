@@ -2,21 +2,20 @@ import Foundation
 import XCTest
 @testable import FeatureMapsModels
 
-/// The Keras-made model zoo (Scripts/make_zoo.py on branch issue11-zoo): `$FEATUREMAPS_ZOO`, else
-/// the zoo's own worktree (/work/wt-zoo/Fixtures/zoo) while that branch is not merged, else this
-/// package's Fixtures/zoo. Tests that need it skip, saying so, when none exists.
+/// The Keras-made model zoo (Scripts/make_zoo.py): `$FEATUREMAPS_ZOO`, else this package's
+/// Fixtures/zoo. Tests that need it skip, saying so, when none exists.
 enum Zoo {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
     static let directory: String? = {
-        var candidates = ["/work/wt-zoo/Fixtures/zoo", packageRoot + "/Fixtures/zoo"]
+        var candidates = [packageRoot + "/Fixtures/zoo"]
         if let given = ProcessInfo.processInfo.environment["FEATUREMAPS_ZOO"] { candidates.insert(given, at: 0) }
         return candidates.first { FileManager.default.fileExists(atPath: $0 + "/classroom_cnn.keras") }
     }()
 
     static func path(_ name: String) throws -> String {
-        guard let directory else { throw XCTSkip("no model zoo (Fixtures/zoo, /work/wt-zoo/Fixtures/zoo or $FEATUREMAPS_ZOO)") }
+        guard let directory else { throw XCTSkip("no model zoo (Fixtures/zoo or $FEATUREMAPS_ZOO)") }
         let path = directory + "/" + name
         guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("the zoo has no \(name) yet") }
         return path

@@ -43,7 +43,8 @@ final class ZooModelTests: XCTestCase {
         let own = layer.weights.reduce(0) { $0 + $1.array.values.count }
         guard layer.isModel else { return own }
         let prefix = layer.qualifiedName + "/"
-        return own + description.layers.filter { $0.qualifiedName.hasPrefix(prefix) }
+        return own
+            + description.layers.filter { $0.qualifiedName.hasPrefix(prefix) }
             .reduce(0) { $0 + $1.weights.reduce(0) { $0 + $1.array.values.count } }
     }
 
@@ -71,8 +72,10 @@ final class ZooModelTests: XCTestCase {
 
     /// Same layers, calls and weights (bit patterns); names and configs too when `configs` (Keras 2
     /// names its layers otherwise, "input_1" for "input_layer", and writes other configs).
-    func assertSame(_ a: KerasModelDescription, _ b: KerasModelDescription, _ model: String, configs: Bool,
-                    file: StaticString = #filePath, line: UInt = #line) {
+    func assertSame(
+        _ a: KerasModelDescription, _ b: KerasModelDescription, _ model: String, configs: Bool,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         func graph(_ refs: [KerasTensorReference]) -> [[Int]] { refs.map { [$0.layerIndex, $0.call, $0.tensor] } }
         XCTAssertEqual(graph(a.inputs), graph(b.inputs), model, file: file, line: line)
         XCTAssertEqual(graph(a.outputs), graph(b.outputs), model, file: file, line: line)
@@ -94,8 +97,9 @@ final class ZooModelTests: XCTestCase {
             XCTAssertEqual(x.weights.map(\.name), y.weights.map(\.name), what, file: file, line: line)
             for (u, v) in zip(x.weights, y.weights) {
                 XCTAssertEqual(u.array.shape, v.array.shape, what, file: file, line: line)
-                XCTAssert(u.array.values.map(\.bitPattern) == v.array.values.map(\.bitPattern), "\(what) \(u.name) values differ",
-                          file: file, line: line)
+                XCTAssert(
+                    u.array.values.map(\.bitPattern) == v.array.values.map(\.bitPattern), "\(what) \(u.name) values differ",
+                    file: file, line: line)
             }
             if configs && x.config != y.config {
                 XCTFail("\(what): configs differ: \(KerasJSONDiff.first(x.config, y.config))", file: file, line: line)
@@ -110,7 +114,9 @@ enum KerasJSONDiff {
         switch (a, b) {
         case (.object(let x), .object(let y)):
             for key in Set(x.keys).union(y.keys).sorted() where x[key] != y[key] {
-                guard let u = x[key], let v = y[key] else { return "\(path)/\(key): \(x[key].map { "\($0)" } ?? "absent") vs \(y[key].map { "\($0)" } ?? "absent")" }
+                guard let u = x[key], let v = y[key] else {
+                    return "\(path)/\(key): \(x[key].map { "\($0)" } ?? "absent") vs \(y[key].map { "\($0)" } ?? "absent")"
+                }
                 return first(u, v, at: path + "/" + key)
             }
         case (.array(let x), .array(let y)) where x.count == y.count:

@@ -17,8 +17,9 @@ final class ChannelListTests: XCTestCase {
     func testChecksRangeWhenChannelCountGiven() throws {
         XCTAssertEqual(try ChannelList.parse("0,95", channelCount: 96), [0, 95])
         XCTAssertThrowsError(try ChannelList.parse("0,90-96", channelCount: 96, layer: "block_1_expand_relu")) {
-            XCTAssertEqual($0 as? RenderError,
-                           .channelOutOfRange(channel: 96, layer: "block_1_expand_relu", channelCount: 96))
+            XCTAssertEqual(
+                $0 as? RenderError,
+                .channelOutOfRange(channel: 96, layer: "block_1_expand_relu", channelCount: 96))
             let message = $0.localizedDescription
             XCTAssertTrue(message.contains("channel 96"), message)
             XCTAssertTrue(message.contains("0-95"), message)

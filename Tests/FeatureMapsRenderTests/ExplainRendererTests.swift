@@ -19,8 +19,10 @@ final class ExplainRendererTests: XCTestCase {
             XCTAssertEqual([c.r, c.g, c.b], rgb, "jet index \(index)")
         }
         // matplotlib: jet(0.25), jet(0.5), jet(0.75), jet(1.0), jet(-0.2), jet(1.3) with bytes=True.
-        for (t, rgb) in [(0.25, [0, 128, 255]), (0.5, [124, 255, 121]), (0.75, [255, 148, 0]), (1.0, [127, 0, 0]),
-                         (-0.2, [0, 0, 127]), (1.3, [127, 0, 0])] as [(Double, [UInt8])] {
+        for (t, rgb) in [
+            (0.25, [0, 128, 255]), (0.5, [124, 255, 121]), (0.75, [255, 148, 0]), (1.0, [127, 0, 0]),
+            (-0.2, [0, 0, 127]), (1.3, [127, 0, 0]),
+        ] as [(Double, [UInt8])] {
             let c = Colormap.jet.color(unit: t)
             XCTAssertEqual([c.r, c.g, c.b], rgb, "jet(\(t))")
         }
@@ -71,8 +73,9 @@ final class ExplainRendererTests: XCTestCase {
     func testGradCAMWithNoPositiveEvidence() throws {
         let a = TestTensors.make(3, 3, 1) { _, _, _ in 1 }
         let cam = GradCAM(layer: "out_relu", activation: a, gradient: TestTensors.make(3, 3, 1) { _, _, _ in -1 })
-        let picture = try ExplainRenderer.gradCAM(cam, input: RGBImage(width: 33, height: 33), explained: explained,
-                                                  classes: 1000, title: "black.png")
+        let picture = try ExplainRenderer.gradCAM(
+            cam, input: RGBImage(width: 33, height: 33), explained: explained,
+            classes: 1000, title: "black.png")
         let image = Canvas(image: picture.image)
         XCTAssertEqual(image.pixel(x: picture.panels[1].x + 16, y: picture.panels[1].y + 16), RGB(0, 0, 127))
         XCTAssertEqual(image.pixel(x: picture.panels[2].x + 16, y: picture.panels[2].y + 16), RGB(0, 0, 64))  // round(127 / 2)
@@ -88,8 +91,9 @@ final class ExplainRendererTests: XCTestCase {
         XCTAssertEqual(s.values[37], 3.7, accuracy: 1e-6)
         let p99 = ExplainRenderer.percentile(s.values, 99)
         XCTAssertEqual(p99, 9.801, accuracy: 1e-4)  // numpy.percentile(arange(100) / 10, 99)
-        let picture = try ExplainRenderer.saliency(s, input: RGBImage(width: 10, height: 10), explained: explained,
-                                                   classes: 1000, title: "ramp.png")
+        let picture = try ExplainRenderer.saliency(
+            s, input: RGBImage(width: 10, height: 10), explained: explained,
+            classes: 1000, title: "ramp.png")
         XCTAssertEqual(picture.panels.count, 2)
         let image = Canvas(image: picture.image), panel = picture.panels[1]
         XCTAssertEqual(image.pixel(x: panel.x, y: panel.y), RGB(68, 1, 84))
@@ -112,14 +116,21 @@ final class ExplainRendererTests: XCTestCase {
             let plane = a.plane(channel)
             guard let low = plane.min(), let high = plane.max(), high > low else { continue }
             let darkest = plane.firstIndex(of: low)!, brightest = plane.firstIndex(of: high)!
-            XCTAssertEqual(image.pixel(x: tile.x + (darkest % 5) * tile.factor, y: tile.y + (darkest / 5) * tile.factor),
-                           RGB(68, 1, 84), "channel \(channel) minimum")
-            XCTAssertEqual(image.pixel(x: tile.x + (brightest % 5) * tile.factor, y: tile.y + (brightest / 5) * tile.factor),
-                           RGB(253, 231, 36), "channel \(channel) maximum")
+            XCTAssertEqual(
+                image.pixel(x: tile.x + (darkest % 5) * tile.factor, y: tile.y + (darkest / 5) * tile.factor),
+                RGB(68, 1, 84), "channel \(channel) minimum")
+            XCTAssertEqual(
+                image.pixel(x: tile.x + (brightest % 5) * tile.factor, y: tile.y + (brightest / 5) * tile.factor),
+                RGB(253, 231, 36), "channel \(channel) maximum")
         }
-        XCTAssertThrowsError(try ExplainRenderer.topChannels(cam, count: 0, columns: 2, explained: explained, classes: 1000,
-                                                             title: "t.png"))
-        XCTAssertEqual(try ExplainRenderer.topChannels(cam, count: 50, columns: 4, explained: explained, classes: 1000,
-                                                       title: "t.png").channels.count, 6)
+        XCTAssertThrowsError(
+            try ExplainRenderer.topChannels(
+                cam, count: 0, columns: 2, explained: explained, classes: 1000,
+                title: "t.png"))
+        XCTAssertEqual(
+            try ExplainRenderer.topChannels(
+                cam, count: 50, columns: 4, explained: explained, classes: 1000,
+                title: "t.png"
+            ).channels.count, 6)
     }
 }

@@ -22,8 +22,9 @@ final class OverviewRendererTests: XCTestCase {
     private var rows: [OverviewRow] {
         [
             OverviewRow(layerName: "Conv1_relu", map: TestTensors.mixed(112, 112, 8)),
-            OverviewRow(layerName: "block_1_conv1", resolvedName: "block_1_expand_relu",
-                        map: TestTensors.mixed(56, 56, 9), selection: .strongest(6)),
+            OverviewRow(
+                layerName: "block_1_conv1", resolvedName: "block_1_expand_relu",
+                map: TestTensors.mixed(56, 56, 9), selection: .strongest(6)),
             OverviewRow(layerName: "out_relu", map: TestTensors.mixed(7, 7, 4)),
         ]
     }

@@ -36,11 +36,13 @@ final class TilePainterTests: XCTestCase {
                     var fast = Canvas(width: w * factor + 9, height: h * factor + 11, background: RGB(grey: 200))
                     var reference = fast
                     TilePainter.paint(map, channel: channel, range: range, factor: factor, into: &fast, x: x, y: y)
-                    TilePainter.paintReference(map, channel: channel, range: range, factor: factor,
-                                               into: &reference, x: x, y: y)
+                    TilePainter.paintReference(
+                        map, channel: channel, range: range, factor: factor,
+                        into: &reference, x: x, y: y)
                     if fast.pixels != reference.pixels {
                         let i = fast.pixels.indices.first { fast.pixels[$0] != reference.pixels[$0] }!
-                        XCTFail("shape \(h)x\(w)x\(c) channel \(channel) factor \(factor): first difference at"
+                        XCTFail(
+                            "shape \(h)x\(w)x\(c) channel \(channel) factor \(factor): first difference at"
                                 + " pixel (\(i / 3 % fast.width), \(i / 3 / fast.width))")
                     }
                 }

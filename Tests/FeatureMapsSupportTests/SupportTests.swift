@@ -4,11 +4,13 @@ import FeatureMapsSupport
 final class SupportTests: XCTestCase {
     func testControlCharactersBecomeEscapesAndTheRestIsKept() {
         XCTAssertEqual(escapingControlCharacters("a\nb\rc\td"), "a\\nb\\rc\\td")
-        XCTAssertEqual(escapingControlCharacters("\u{1B}[31m\u{7F}\u{85}\u{2028}\u{2029}\0"),
-                       "\\u{1B}[31m\\u{7F}\\u{85}\\u{2028}\\u{2029}\\u{0}")
+        XCTAssertEqual(
+            escapingControlCharacters("\u{1B}[31m\u{7F}\u{85}\u{2028}\u{2029}\0"),
+            "\\u{1B}[31m\\u{7F}\\u{85}\\u{2028}\\u{2029}\\u{0}")
         XCTAssertEqual(escapingControlCharacters("café 猫 🐈 ~ \u{A0}"), "café 猫 🐈 ~ \u{A0}")
-        XCTAssertFalse(escapingControlCharacters(String((0..<0x200).compactMap { Unicode.Scalar($0) }.map(Character.init)))
-            .contains { $0.isNewline })
+        XCTAssertFalse(
+            escapingControlCharacters(String((0..<0x200).compactMap { Unicode.Scalar($0) }.map(Character.init)))
+                .contains { $0.isNewline })
     }
 
     func testTheClockMovesForwardAndMeasuresASleep() {

@@ -19,8 +19,12 @@ final class DeterminismTests: XCTestCase {
             for name in layers { XCTAssertEqual(again[name]?.data, reference[name]?.data, "\(name), \(pass.threads) thread(s)") }
         }
         // Asking for raw convolution and BatchNorm outputs runs those layers unfused.
-        let unfused = try two.run(input, capture: layers.union(["block_1_expand", "block_3_depthwise_BN", "block_5_project_BN",
-                                                                  "Conv_1"]))
+        let unfused = try two.run(
+            input,
+            capture: layers.union([
+                "block_1_expand", "block_3_depthwise_BN", "block_5_project_BN",
+                "Conv_1",
+            ]))
         for name in layers { XCTAssertEqual(unfused[name]?.data, reference[name]?.data, "\(name) after unfused layers") }
     }
 }

@@ -11,6 +11,7 @@ final class ExplainCostBenchmark: XCTestCase {
         guard ProcessInfo.processInfo.environment["FEATUREMAPS_BENCH"] == "1" else {
             throw XCTSkip("benchmark: run Scripts/bench-explain (FEATUREMAPS_BENCH=1, release build)")
         }
+        OpenBLASThreads.useOne()  // as the featuremaps command runs (the cost measured is the command's)
         let shared = Fixtures.path("../shared/weights/mobilenet_v2_1.0_224_dequantized.h5")
         let weights = FileManager.default.fileExists(atPath: shared) ? shared : Fixtures.fixtureWeights
         let session = try Session.open(weightsFlag: weights)
@@ -46,12 +47,14 @@ final class ExplainCostBenchmark: XCTestCase {
         print("explain cost, \(weights), 224x224, medians of 15 interleaved rounds after a warm-up:")
         print("  forward pass (classify)".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%7.1f ms", f * 1000))
         for (c, t) in zip(cases, times.map(median)) {
-            print("  \(c.name)".padding(toLength: 44, withPad: " ", startingAt: 0)
-                  + String(format: "%7.1f ms = %.2f forward passes (backward and maps: %+.2f)", t * 1000, t / f, t / f - 1))
+            print(
+                "  \(c.name)".padding(toLength: 44, withPad: " ", startingAt: 0)
+                    + String(format: "%7.1f ms = %.2f forward passes (backward and maps: %+.2f)", t * 1000, t / f, t / f - 1))
         }
         for (layer, t) in zip(backward, backwardTimes.map(median)) {
-            print("  backward pass down to \(layer)".padding(toLength: 44, withPad: " ", startingAt: 0)
-                  + String(format: "%7.1f ms = %.2f forward passes", t * 1000, t / f))
+            print(
+                "  backward pass down to \(layer)".padding(toLength: 44, withPad: " ", startingAt: 0)
+                    + String(format: "%7.1f ms = %.2f forward passes", t * 1000, t / f))
         }
     }
 

@@ -35,8 +35,9 @@ final class ExplainKerasTests: XCTestCase {
             let input = try XCTUnwrap(c["input"] as? [[Double]])
             let expected = try XCTUnwrap(c["output"] as? [[Double]]).flatMap { $0 }.map { Float($0) }
             let size = try XCTUnwrap(c["output_size"] as? [Int])
-            let out = Bilinear.resize(input.flatMap { $0 }.map { Float($0) }, height: input.count, width: input[0].count,
-                                      toHeight: size[0], toWidth: size[1])
+            let out = Bilinear.resize(
+                input.flatMap { $0 }.map { Float($0) }, height: input.count, width: input[0].count,
+                toHeight: size[0], toWidth: size[1])
             check(out, expected, "bilinear \(input.count)x\(input[0].count) -> \(size[0])x\(size[1])")
         }
     }
@@ -51,8 +52,9 @@ final class ExplainKerasTests: XCTestCase {
         let spec = try XCTUnwrap(cases[name] as? [String: Any], "manifest has no case \(name)")
         let model = try WeightsLoader.load(path: Fixtures.path(try XCTUnwrap(spec["weights_file"] as? String))).model
         // Photos are resized to 224x224 as Keras's script did (PIL bilinear, no crop); fixtures are used as they are.
-        let input = try Self.input(Fixtures.path(try XCTUnwrap(spec["image_file"] as? String)),
-                                   resizeTo: spec["resize"] == nil ? nil : 224)
+        let input = try Self.input(
+            Fixtures.path(try XCTUnwrap(spec["image_file"] as? String)),
+            resizeTo: spec["resize"] == nil ? nil : 224)
         let classIndex = try XCTUnwrap(spec["class_index"] as? Int)
         let logit = try XCTUnwrap(spec["logit"] as? Double)
         let gradcams = try XCTUnwrap(spec["gradcam"] as? [[String: Any]])
@@ -64,26 +66,30 @@ final class ExplainKerasTests: XCTestCase {
         XCTAssertEqual(e.classIndex, classIndex, "\(name): top-1 class")
         XCTAssertEqual(Double(e.logit), logit, accuracy: 1e-4 * abs(logit), "\(name): logit")
         if let i = layers.firstIndex(of: "out_relu") {
-            check(try XCTUnwrap(e.gradCAM).map, try load(gradcams[i]["map_file"] as? String).values,
-                  "\(name) out_relu Grad-CAM map from explain()")
+            check(
+                try XCTUnwrap(e.gradCAM).map, try load(gradcams[i]["map_file"] as? String).values,
+                "\(name) out_relu Grad-CAM map from explain()")
         }
         if let saliency, let s = e.saliency {
             let expected = try load(saliency["file"] as? String).values
-            print("explain keras agreement \(name) saliency from explain(), ReLU6 ties as the engine computed them: "
-                  + "relative \(relativeDifference(s.values, expected))")
+            print(
+                "explain keras agreement \(name) saliency from explain(), ReLU6 ties as the engine computed them: "
+                    + "relative \(relativeDifference(s.values, expected))")
         }
 
         let deepest = saliency != nil ? inputLayer : layers.min { a, b in index(model, a) < index(model, b) }!
         var record = try model.recordForward(input, keep: Set(layers), downTo: deepest)
         let ties = try XCTUnwrap(spec["relu6_ties"] as? [String: [[Double]]])
         let flipped = try applyTies(ties, to: &record)
-        print("explain keras agreement \(name): \(ties.values.map(\.count).reduce(0, +)) ReLU6 ties listed, "
-              + "\(flipped) of them on the other side of the kink in the engine")
+        print(
+            "explain keras agreement \(name): \(ties.values.map(\.count).reduce(0, +)) ReLU6 ties listed, "
+                + "\(flipped) of them on the other side of the kink in the engine")
         let wanted = Set(layers + (saliency == nil ? [] : [inputLayer]))
         let gradients = try model.logitGradients(record, classIndex: classIndex, layers: wanted)
         for (i, layer) in layers.enumerated() {
-            let cam = GradCAM(layer: layer, activation: try XCTUnwrap(record.outputs[layer]),
-                              gradient: try XCTUnwrap(gradients[layer]))
+            let cam = GradCAM(
+                layer: layer, activation: try XCTUnwrap(record.outputs[layer]),
+                gradient: try XCTUnwrap(gradients[layer]))
             let weights = try load(gradcams[i]["weights_file"] as? String)
             let map = try load(gradcams[i]["map_file"] as? String)
             XCTAssertEqual(weights.shape, [cam.activation.channels], "\(name) \(layer): weights shape")
@@ -136,8 +142,10 @@ final class ExplainKerasTests: XCTestCase {
     }
 
     /// max |actual - expected| <= 1e-4 * max |expected|, printing the measured relative difference.
-    private func check(_ actual: [Float], _ expected: [Float], _ what: String, file: StaticString = #filePath,
-                       line: UInt = #line) {
+    private func check(
+        _ actual: [Float], _ expected: [Float], _ what: String, file: StaticString = #filePath,
+        line: UInt = #line
+    ) {
         XCTAssertEqual(actual.count, expected.count, "\(what): size", file: file, line: line)
         guard actual.count == expected.count, !expected.isEmpty else { return }
         let scale = expected.map(abs).max()!
@@ -146,10 +154,11 @@ final class ExplainKerasTests: XCTestCase {
             let d = abs(actual[i] - expected[i])
             if !(d <= worst.diff) { worst = (d, i) }
         }
-        XCTAssertLessThanOrEqual(worst.diff, 1e-4 * scale,
-                                 "\(what): max |swift - keras| \(worst.diff) at \(worst.index) "
-                                     + "(\(actual[worst.index]) vs \(expected[worst.index])), max |keras| \(scale)",
-                                 file: file, line: line)
+        XCTAssertLessThanOrEqual(
+            worst.diff, 1e-4 * scale,
+            "\(what): max |swift - keras| \(worst.diff) at \(worst.index) "
+                + "(\(actual[worst.index]) vs \(expected[worst.index])), max |keras| \(scale)",
+            file: file, line: line)
         print("explain keras agreement \(what): max |diff| \(worst.diff), max |keras| \(scale), relative \(worst.diff / scale)")
     }
 }

@@ -70,8 +70,9 @@ final class KerasAgreementTests: XCTestCase {
                 worst.diff, tolerance,
                 "\(folder) \(name): max |engine - keras| = \(worst.diff) > \(tolerance) at y \(worst.pixel / actual.width), "
                     + "x \(worst.pixel % actual.width), channel \(worst.channel)")
-            print("keras agreement \(folder) \(name): max |diff| \(worst.diff), max |keras| \(scale), "
-                  + "relative \(worst.diff / max(scale, 1e-12))")
+            print(
+                "keras agreement \(folder) \(name): max |diff| \(worst.diff), max |keras| \(scale), "
+                    + "relative \(worst.diff / max(scale, 1e-12))")
         }
         let top5 = try XCTUnwrap(manifest["top5"] as? [[String: Any]]).compactMap { $0["index"] as? Int }
         let probabilities = try XCTUnwrap(outputs["predictions"]).data

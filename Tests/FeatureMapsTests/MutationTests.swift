@@ -101,7 +101,7 @@ final class MutationTests: XCTestCase {
         var tally = [String: Int]()
         for i in 0..<Self.counts.weights {
             let mutant = Mutator.mutate(weights, with: &random, hot: hot)
-            FileManager.default.createFile(atPath: path, contents: Data(mutant))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(mutant))
             do {
                 let loaded = try WeightsLoader.load(path: path)
                 XCTAssertLessThanOrEqual(loaded.storedParameters, KerasWeightsFile.maxValuesPerFile)
@@ -116,7 +116,9 @@ final class MutationTests: XCTestCase {
             }
         }
         total += Self.counts.weights
-        print("mutations of the weights: \(Self.counts.weights): \(tally.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        print(
+            "mutations of the weights: \(Self.counts.weights): \(tally.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))"
+        )
         print("mutations: \(total) done, address space now \(try Self.addressSpaceBytes() >> 20) MB")
     }
 
@@ -133,7 +135,7 @@ final class MutationTests: XCTestCase {
     static func addressSpaceBytes() throws -> Int {
         let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmSize:") }),
-              let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+            let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
         else { throw FixtureError("no VmSize in /proc/self/status") }
         return kb << 10
     }

@@ -8,8 +8,9 @@ import FeatureMapsWeights
 final class ParallelClassifyTests: XCTestCase {
     func testWorkersKeepOrderAndResults() throws {
         let weights = try WeightsLoader.load(path: Fixtures.fixtureWeights)
-        let session = Session(weights: weights, location: WeightsLocation(path: Fixtures.fixtureWeights, source: .flag),
-                              inputSize: 96)
+        let session = Session(
+            weights: weights, location: WeightsLocation(path: Fixtures.fixtureWeights, source: .flag),
+            inputSize: 96)
         let good = Fixtures.fixtureImage
         let paths = [good, "/nonexistent/missing.png", good, good, Fixtures.path("Fixtures/README.md"), good]
         let serial = session.classifyAll(paths, top: 5, threads: 1)

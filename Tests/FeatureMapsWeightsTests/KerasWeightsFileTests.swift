@@ -12,15 +12,16 @@ final class KerasWeightsFileTests: XCTestCase {
     /// the same with variable-length weight_names; and with every storage kind (mixed_storage.h5,
     /// converted to float32 by HDF5). Values follow tiny_files.json's rule.
     func testSplitLayerNamesAndVariableLengthStrings() throws {
-        let description = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: fixture("tiny_files.json")))) as! [String: Any]
+        let description =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: fixture("tiny_files.json")))) as! [String: Any]
         let layers = description["layers"] as! [[String: Any]]
         for file in description["files"] as! [String] {
             let weights = try KerasWeightsFile.read(HDF5File(path: fixture(file)))
             XCTAssertEqual(weights.layerOrder, layers.map { $0["name"] as! String }, file)
             for (l, layer) in layers.enumerated() {
                 for (i, w) in (layer["weights"] as! [[String: Any]]).enumerated() {
-                    let short = KerasWeights.shortWeightName(w["name"] as! String)
+                    let short = KerasWeightsFile.shortWeightName(w["name"] as! String)
                     let array = try XCTUnwrap(weights[layer["name"] as! String, short], "\(file): \(w["name"]!)")
                     XCTAssertEqual(array.shape, w["shape"] as! [Int])
                     let expected = (0..<array.values.count).map { Float($0 + 1000 * l + 100 * i) }

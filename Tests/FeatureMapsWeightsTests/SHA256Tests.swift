@@ -5,15 +5,20 @@ import FeatureMapsWeights
 final class SHA256Tests: XCTestCase {
     /// FIPS 180-4 examples (NIST CSRC "Example Algorithms", SHA256.pdf and SHA2_Additional.pdf).
     func testKnownVectors() {
-        XCTAssertEqual(SHA256.hex([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        XCTAssertEqual(SHA256.hex(Array(("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
-                                         + "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu").utf8)),
-                       "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
-        XCTAssertEqual(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)),
-                       "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        XCTAssertEqual(Digest.hex([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(Digest.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(
+            Digest.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            Digest.hex(
+                Array(
+                    ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+                        + "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu").utf8)),
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
+        XCTAssertEqual(
+            Digest.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     /// Fed in awkward pieces (around the 64-byte block and the 56-byte padding boundary), the
@@ -28,19 +33,20 @@ final class SHA256Tests: XCTestCase {
             let path = dir + "/\(length).bin"
             _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
             let expected = try sha256sum(path)
-            XCTAssertEqual(SHA256.hex(bytes), expected, "length \(length)")
-            XCTAssertEqual(try SHA256.hex(fileAt: path), expected, "length \(length), from the file")
+            XCTAssertEqual(Digest.hex(bytes), expected, "length \(length)")
+            XCTAssertEqual(try Digest.hex(fileAt: path), expected, "length \(length), from the file")
             for piece in [1, 3, 63, 64, 65, 100] {
-                var h = SHA256()
+                var h = Digest.Running()
                 for start in stride(from: 0, to: length, by: piece) { h.update(bytes[start..<min(start + piece, length)]) }
-                XCTAssertEqual(SHA256.hexString(h.finalize()), expected, "length \(length) in pieces of \(piece)")
+                XCTAssertEqual(h.hex(), expected, "length \(length) in pieces of \(piece)")
             }
         }
     }
 
     func testFixtureWeightsAgreeWithSha256sum() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let path =
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().path + "/Fixtures/weights/mobilenet_v2_0.35_224_fixture.h5"
-        XCTAssertEqual(try SHA256.hex(fileAt: path), try sha256sum(path))
+        XCTAssertEqual(try Digest.hex(fileAt: path), try sha256sum(path))
     }
 }

@@ -17,12 +17,15 @@ final class WeightsDownloaderTests: XCTestCase {
         return home + "/models"
     }
 
-    func download(_ mode: String, _ variant: WeightsVariant? = nil, timeout: Double = 5, sha256: String? = nil,
-                  into directory: String, server: WeightsServer, events: EventLog? = nil) throws -> LoadedWeights {
+    func download(
+        _ mode: String, _ variant: WeightsVariant? = nil, timeout: Double = 5, sha256: String? = nil,
+        into directory: String, server: WeightsServer, events: EventLog? = nil
+    ) throws -> LoadedWeights {
         let variant = variant ?? fixtureVariant
         let settings = DownloadSettings(baseURL: server.baseURL(mode), timeout: timeout, expectedSHA256: sha256)
-        return try WeightsDownloader.download(variant, from: settings.url(for: variant), to: directory + "/" + variant.fileName,
-                                              settings: settings, progress: events.map { log in { @Sendable in log.append($0) } })
+        return try WeightsDownloader.download(
+            variant, from: settings.url(for: variant), to: directory + "/" + variant.fileName,
+            settings: settings, progress: events.map { log in { @Sendable in log.append($0) } })
     }
 
     func testGoodDownloadIsVerifiedSavedAndReportsProgress() throws {

@@ -25,7 +25,8 @@ final class WeightsLocatorTests: XCTestCase {
     func testKerasHomeReplacesHomeDotKeras() {
         XCTAssertEqual(WeightsLocator.kerasModelsDirectory(environment: ["HOME": "/h", "KERAS_HOME": "/k"]), "/k/models")
         XCTAssertEqual(WeightsLocator.kerasModelsDirectory(environment: ["HOME": "/h"]), "/h/.keras/models")
-        XCTAssertEqual(WeightsLocator.kerasFileName(alpha: "0.35", rows: 96, includeTop: false),
-                       "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_96_no_top.h5")
+        XCTAssertEqual(
+            WeightsLocator.kerasFileName(alpha: "0.35", rows: 96, includeTop: false),
+            "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_96_no_top.h5")
     }
 }

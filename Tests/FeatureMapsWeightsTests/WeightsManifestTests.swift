@@ -3,7 +3,7 @@ import XCTest
 import FeatureMapsEngine
 @testable import FeatureMapsWeights
 
-/// The reader child locates contiguous float32 arrays instead of sending their values; the parent
+/// The reader process locates contiguous float32 arrays instead of sending their values; the caller
 /// reads them from its own descriptor (WeightsManifest.resolve). The oracle for "where" is h5py's
 /// `Dataset.id.get_offset()`, recorded by Scripts/make_fixtures.py in tiny_files.json.
 final class WeightsManifestTests: XCTestCase {
@@ -14,22 +14,23 @@ final class WeightsManifestTests: XCTestCase {
     /// '<f4' datasets are located, at h5py's offsets; the others (big-endian, float64, int32,
     /// chunked, gzip) are read by HDF5 with their values converted.
     func testLocatedArraysAreWhereH5pySaysTheyAre() throws {
-        let description = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: fixture("tiny_files.json")))) as! [String: Any]
+        let description =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: fixture("tiny_files.json")))) as! [String: Any]
         let offsets = description["mixed_storage_offsets"] as! [String: Int]
         XCTAssertEqual(offsets.count, 5)
         let manifest = try KerasWeightsFile.manifest(HDF5File(path: fixture("mixed_storage.h5")), locating: true)
         var located: [String: Int] = [:], read = 0
         for (l, layer) in (description["layers"] as! [[String: Any]]).enumerated() {
             for (i, w) in (layer["weights"] as! [[String: Any]]).enumerated() {
-                let name = layer["name"] as! String, short = KerasWeights.shortWeightName(w["name"] as! String)
+                let name = layer["name"] as! String, short = KerasWeightsFile.shortWeightName(w["name"] as! String)
                 switch manifest.layers[name]?[short] {
                 case .located(let shape, let offset)?:
                     XCTAssertEqual(shape, w["shape"] as! [Int])
                     located[w["path"] as! String] = offset
-                case .values(let array)?:
+                case .values(_, let values)?:
                     read += 1
-                    XCTAssertEqual(array.values, (0..<array.values.count).map { Float($0 + 1000 * l + 100 * i) })
+                    XCTAssertEqual(values, (0..<values.count).map { Float($0 + 1000 * l + 100 * i) })
                 case nil:
                     XCTFail("\(name)/\(short) missing")
                 }
@@ -48,7 +49,9 @@ final class WeightsManifestTests: XCTestCase {
     func testEveryArrayOfAKerasFileIsLocated() throws {
         var paths = [fixture("mobilenet_v2_0.35_224_fixture.h5")]
         let real = Self.root + "/../shared/weights/mobilenet_v2_1.0_224_dequantized.h5"
-        if FileManager.default.fileExists(atPath: real) { paths.append(real) } else {
+        if FileManager.default.fileExists(atPath: real) {
+            paths.append(real)
+        } else {
             print("note: \(real) is absent (no ../shared); checking the fixture only")
         }
         for path in paths {

@@ -22,8 +22,10 @@ public final class WeightsServer {
         guard let python else { throw XCTSkip("python3 is not installed: the download tests need it for their HTTP server") }
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("weights-server-\(UUID().uuidString).log").path
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.root + "/Tests/WeightsServer/weights_server.py", "--file", Self.fixtureWeights,
-                             "--wrong", Self.wrongWeights, "--log", logPath, "--lifetime", String(lifetime)]
+        process.arguments = [
+            Self.root + "/Tests/WeightsServer/weights_server.py", "--file", Self.fixtureWeights,
+            "--wrong", Self.wrongWeights, "--log", logPath, "--lifetime", String(lifetime),
+        ]
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output

@@ -11,8 +11,9 @@ public func fuzzModelConfig(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     let mode = data[0] % 3
     let json = Data(bytes: data + 1, count: size - 1)
     do {
-        let description = try KerasModelFile.architecture(configJSON: json, format: mode == 0 ? .keras : .h5,
-                                                          kerasVersion: mode == 2 ? "2.15.0" : "3.15.1", file: "fuzz.json")
+        let description = try KerasModelFile.architecture(
+            configJSON: json, format: mode == 0 ? .keras : .h5,
+            kerasVersion: mode == 2 ? "2.15.0" : "3.15.1", file: "fuzz.json")
         // Every reference points at a layer of the description.
         for layer in description.layers {
             for call in layer.calls {

@@ -12,8 +12,9 @@ let fuzzPath: String = {
 }()
 
 /// FEATUREMAPS_FUZZ_IN_PROCESS=1 reads with HDF5 in this process (WeightsLoader.load(isolated:
-/// false)), to find libhdf5's own crashes; by default the product path is fuzzed: the reader runs
-/// in a child process (IsolatedReader) and a crash there must come back as a WeightsError.
+/// false)), to find libhdf5's own crashes; by default the product path is fuzzed: the reader
+/// program (this package's featuremaps-hdf5-reader, beside this fuzzer) is started for every
+/// input (IsolatedReader) and a crash there must come back as a WeightsError.
 let inProcess = getenv("FEATUREMAPS_FUZZ_IN_PROCESS").map { String(cString: $0) == "1" } ?? false
 
 /// libFuzzer entry point: any bytes must give a loaded model or a WeightsError, never a crash.

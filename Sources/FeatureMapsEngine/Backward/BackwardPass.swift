@@ -31,8 +31,9 @@ struct BackwardPass {
         }
         convBatchNorm(&g, model.stem.bn, names: ("Conv1", "bn_Conv1", "Conv1_relu"))
         if recorder.finished { return }
-        g = Kernels.stemConvBackward(g, kernel: model.stem.kernel, inHeight: record.input.height,
-                                     inWidth: record.input.width, inChannels: record.input.channels)
+        g = Kernels.stemConvBackward(
+            g, kernel: model.stem.kernel, inHeight: record.input.height,
+            inWidth: record.input.width, inChannels: record.input.channels)
         recorder.emit(MobileNetV2Architecture.inputLayerName, g)
     }
 
@@ -54,19 +55,22 @@ struct BackwardPass {
             let pw = MobileNetV2Architecture.stride2Padding(input.width)
             if recorder.wants(p + "pad") {
                 let padded = shapes[p + "pad"]!
-                let gPad = Kernels.depthwiseConv3x3Backward(g, kernel: b.depthwise.kernel, stride: 2, padTop: 0, padLeft: 0,
-                                                            inHeight: padded.height, inWidth: padded.width)
+                let gPad = Kernels.depthwiseConv3x3Backward(
+                    g, kernel: b.depthwise.kernel, stride: 2, padTop: 0, padLeft: 0,
+                    inHeight: padded.height, inWidth: padded.width)
                 recorder.emit(p + "pad", gPad)
                 if recorder.finished { return g }
                 g = Kernels.zeroPadBackward(gPad, top: ph.before, bottom: ph.after, left: pw.before, right: pw.after)
             } else {
                 recorder.pass(p + "pad")
-                g = Kernels.depthwiseConv3x3Backward(g, kernel: b.depthwise.kernel, stride: 2, padTop: ph.before,
-                                                     padLeft: pw.before, inHeight: input.height, inWidth: input.width)
+                g = Kernels.depthwiseConv3x3Backward(
+                    g, kernel: b.depthwise.kernel, stride: 2, padTop: ph.before,
+                    padLeft: pw.before, inHeight: input.height, inWidth: input.width)
             }
         } else {
-            g = Kernels.depthwiseConv3x3Backward(g, kernel: b.depthwise.kernel, stride: 1, padTop: 1, padLeft: 1,
-                                                 inHeight: input.height, inWidth: input.width)
+            g = Kernels.depthwiseConv3x3Backward(
+                g, kernel: b.depthwise.kernel, stride: 1, padTop: 1, padLeft: 1,
+                inHeight: input.height, inWidth: input.width)
         }
         if let e = b.expand {
             convBatchNorm(&g, e.bn, names: (p + "expand", p + "expand_BN", p + "expand_relu"))

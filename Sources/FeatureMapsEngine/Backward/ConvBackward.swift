@@ -13,8 +13,9 @@ extension Kernels {
         gradOutput.data.withUnsafeBufferPointer { a in
             kernel.withUnsafeBufferPointer { b in
                 out.data.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemmTransposedB(m: gradOutput.height * gradOutput.width, n: inChannels, k: cout,
-                                         a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!)
+                    BLAS.gemmTransposedB(
+                        m: gradOutput.height * gradOutput.width, n: inChannels, k: cout,
+                        a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!)
                 }
             }
         }
@@ -25,12 +26,15 @@ extension Kernels {
     /// input of `inHeight` x `inWidth`, from dL/dy [ceil(H/2) x ceil(W/2) x Cout].
     /// One GEMM gives the column gradients [M x 9*Cin] = dL/dy [M x Cout] * kernel^T, then col2im
     /// adds each column back onto the input pixel it was copied from in the forward im2col.
-    public static func stemConvBackward(_ gradOutput: Tensor, kernel: [Float], inHeight h: Int, inWidth w: Int,
-                                        inChannels cin: Int) -> Tensor {
+    public static func stemConvBackward(
+        _ gradOutput: Tensor, kernel: [Float], inHeight h: Int, inWidth w: Int,
+        inChannels cin: Int
+    ) -> Tensor {
         let cout = gradOutput.channels, (oh, ow) = (gradOutput.height, gradOutput.width)
         precondition(kernel.count == 9 * cin * cout, "stem kernel must be 3*3*Cin*Cout")
-        precondition(oh == MobileNetV2Architecture.halved(h) && ow == MobileNetV2Architecture.halved(w),
-                     "stem gradient \(oh)x\(ow) does not match input \(h)x\(w)")
+        precondition(
+            oh == MobileNetV2Architecture.halved(h) && ow == MobileNetV2Architecture.halved(w),
+            "stem gradient \(oh)x\(ow) does not match input \(h)x\(w)")
         let top = MobileNetV2Architecture.stride2Padding(h).before
         let left = MobileNetV2Architecture.stride2Padding(w).before
         let kcols = 9 * cin
@@ -38,8 +42,9 @@ extension Kernels {
         gradOutput.data.withUnsafeBufferPointer { a in
             kernel.withUnsafeBufferPointer { b in
                 columns.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemmTransposedB(m: oh * ow, n: kcols, k: cout, a: a.baseAddress!, b: b.baseAddress!,
-                                         c: c.baseAddress!)
+                    BLAS.gemmTransposedB(
+                        m: oh * ow, n: kcols, k: cout, a: a.baseAddress!, b: b.baseAddress!,
+                        c: c.baseAddress!)
                 }
             }
         }

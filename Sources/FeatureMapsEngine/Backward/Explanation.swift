@@ -123,7 +123,8 @@ extension MobileNetV2 {
         }
         let gradients = try logitGradients(record, classIndex: classIndex, layers: wanted)
         let cam = gradCAMLayer.map { GradCAM(layer: $0, activation: record.outputs[$0]!, gradient: gradients[$0]!) }
-        return Explanation(classIndex: classIndex, logits: record.logits, probabilities: record.probabilities,
-                           gradCAM: cam, saliency: saliency ? SaliencyMap(inputGradient: gradients[inputLayer]!) : nil)
+        return Explanation(
+            classIndex: classIndex, logits: record.logits, probabilities: record.probabilities,
+            gradCAM: cam, saliency: saliency ? SaliencyMap(inputGradient: gradients[inputLayer]!) : nil)
     }
 }

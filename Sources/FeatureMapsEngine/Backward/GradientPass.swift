@@ -65,8 +65,9 @@ extension MobileNetV2 {
         let pool = MobileNetV2Architecture.poolingLayerName
         let outputs = try run(input, capture: keep.union(relus).union([pool]))
         let logits = Kernels.dense(outputs[pool]!, kernel: dense.kernel, bias: dense.bias)
-        return ForwardRecord(input: input, outputs: outputs, logits: logits.data,
-                             probabilities: Kernels.softmax(logits).data, shallowestIndex: lowest.index, layers: table)
+        return ForwardRecord(
+            input: input, outputs: outputs, logits: logits.data,
+            probabilities: Kernels.softmax(logits).data, shallowestIndex: lowest.index, layers: table)
     }
 
     /// d logit[classIndex] / d(output of each layer in `layers`), by Keras name, from one backward
@@ -83,8 +84,9 @@ extension MobileNetV2 {
             precondition(info.index >= record.shallowestIndex, "\(name) is shallower than the forward record supports")
         }
         let pool = record.layers.first { $0.name == MobileNetV2Architecture.poolingLayerName }!
-        var pass = BackwardPass(model: self, record: record,
-                                recorder: GradientRecorder(layers: record.layers, wanted: wanted, start: pool.index))
+        var pass = BackwardPass(
+            model: self, record: record,
+            recorder: GradientRecorder(layers: record.layers, wanted: wanted, start: pool.index))
         var oneHot = Tensor(height: 1, width: 1, channels: classes)
         oneHot.data[classIndex] = 1
         pass.run(pooledGradient: Kernels.denseBackward(oneHot, kernel: dense.kernel))

@@ -19,7 +19,8 @@ public enum ReferenceBackward {
                     for ky in 0..<kernelSize {
                         for kx in 0..<kernelSize {
                             guard let oy = outputIndex(iy, ky, padTop, stride, gradOutput.height),
-                                  let ox = outputIndex(ix, kx, padLeft, stride, gradOutput.width) else { continue }
+                                let ox = outputIndex(ix, kx, padLeft, stride, gradOutput.width)
+                            else { continue }
                             for co in 0..<cout {
                                 let kv = kernel[((ky * kernelSize + kx) * inChannels + ci) * cout + co]
                                 acc += Double(gradOutput[oy, ox, co]) * Double(kv)
@@ -47,7 +48,8 @@ public enum ReferenceBackward {
                     for ky in 0..<3 {
                         for kx in 0..<3 {
                             guard let oy = outputIndex(iy, ky, padTop, stride, gradOutput.height),
-                                  let ox = outputIndex(ix, kx, padLeft, stride, gradOutput.width) else { continue }
+                                let ox = outputIndex(ix, kx, padLeft, stride, gradOutput.width)
+                            else { continue }
                             acc += Double(gradOutput[oy, ox, ci]) * Double(kernel[(ky * 3 + kx) * c + ci])
                         }
                     }

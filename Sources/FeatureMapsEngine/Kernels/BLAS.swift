@@ -5,26 +5,48 @@ import Foundation
 // (dimensions, leading dimensions) are checked here before each call, with checks that stay in
 // -Ounchecked builds.
 
-enum BLAS {
-    /// Called once, before the engine's first BLAS call (see `configure`).
-    static let configured: Void = configure()
-
-    /// Prepares OpenBLAS for the engine:
-    /// - One OpenBLAS thread: its own threads spin while idle and slow everything else; the engine
-    ///   parallelises with its own pool (results are then also independent of the core count).
-    /// - Its idle worker threads stopped: OpenBLAS starts them when it loads and each polls with
-    ///   `sched_yield` for about 0.1 s before it sleeps, a core taken from a short command (measured:
-    ///   up to 12 % of a 40-image `classify`). `blas_thread_shutdown_` stops them; OpenBLAS exports it
-    ///   (its fork handler uses it) but does not declare it, so it is looked up at run time and an
-    ///   OpenBLAS without it links and runs as before. Its return value carries nothing to act on.
-    /// The kernel family is OpenBLAS's choice (or the user's OPENBLAS_CORETYPE), see `coreName`.
-    private static func configure() {
-        openblas_set_num_threads(1)
-        if let shutdown = dlsym(nil, "blas_thread_shutdown_") {
-            _ = unsafeBitCast(shutdown, to: (@convention(c) () -> Int32).self)()
-        }
+/// OpenBLAS's threads, a setting of the whole process: the engine never changes it by itself.
+///
+/// OpenBLAS starts its worker threads (one per core) when it loads and splits each large enough
+/// call between them. The engine runs its own thread pool, so in a program that only runs the
+/// engine those workers add nothing: each idle one polls with `sched_yield` for about 0.1 s before
+/// it sleeps, a core taken from a short command (measured: up to 12 % of a 40-image `classify`),
+/// and while the engine's threads call OpenBLAS its workers compete with them for the same cores.
+///
+/// The engine's results depend on this setting in their last bits: OpenBLAS 0.3.21 rounds some
+/// products differently when it splits them between threads (measured: sgemm with its Haswell
+/// kernels, not with its Cooperlake ones; sgemv with both), so a forward pass at one OpenBLAS
+/// thread and at several differ by up to ~1e-5 of a layer's
+/// largest value (OpenBLASThreadsTests). For a given OpenBLAS thread count they are the same
+/// bits whatever the engine's own thread count. `useOne()` therefore also makes a program's
+/// results those of the `featuremaps` command, and independent of the machine's core count
+/// (OpenBLAS's default thread count).
+public enum OpenBLASThreads {
+    /// Makes every OpenBLAS call in this process run on its calling thread
+    /// (`openblas_set_num_threads(1)`) and, with `stoppingIdleWorkers`, stops the worker threads
+    /// OpenBLAS started when it loaded (`blas_thread_shutdown_`: OpenBLAS exports it for its own
+    /// fork handler but does not declare it, so it is looked up at run time; an OpenBLAS without it
+    /// runs as before; a later call that asks for more threads starts them again).
+    ///
+    /// Process-wide: it changes OpenBLAS for every caller in the process, not only the engine.
+    /// Call it once, at the start of `main`, before any thread calls BLAS (OpenBLAS's setter is not
+    /// safe during another thread's BLAS call). The `featuremaps` command does this first thing: it
+    /// is a short process that uses OpenBLAS only through the engine. A program that uses OpenBLAS
+    /// for its own work may leave it alone; the engine then runs as before, with OpenBLAS's threads.
+    public static func useOne(stoppingIdleWorkers: Bool = true) {
+        use(1)
+        guard stoppingIdleWorkers, let shutdown = dlsym(nil, "blas_thread_shutdown_") else { return }
+        _ = unsafeBitCast(shutdown, to: (@convention(c) () -> Int32).self)()  // its status carries nothing to act on
     }
 
+    /// The number of threads OpenBLAS splits a call between (`openblas_get_num_threads`).
+    public static var count: Int { Int(openblas_get_num_threads()) }
+
+    /// Sets that number (`openblas_set_num_threads`); more than it runs now starts workers.
+    static func use(_ threads: Int) { openblas_set_num_threads(Int32(threads)) }
+}
+
+enum BLAS {
     /// The kernel family OpenBLAS runs, as it names it ("Haswell", "SkylakeX", ...).
     static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
 
@@ -36,12 +58,13 @@ enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
     ) {
         guard m > 0, n > 0, k > 0, lda >= k, ldb >= n, ldc >= n,
-              m <= Int(Int32.max), lda <= Int(Int32.max), ldb <= Int(Int32.max), ldc <= Int(Int32.max) else {
+            m <= Int(Int32.max), lda <= Int(Int32.max), ldb <= Int(Int32.max), ldc <= Int(Int32.max)
+        else {
             fatalError("gemm: bad dimensions m \(m) n \(n) k \(k) lda \(lda) ldb \(ldb) ldc \(ldc)")
         }
-        _ = configured
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k),
-                    1, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k),
+            1, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
 
     /// C[M x N] = A[M x K] * B^T + beta * C, where B is stored row-major as [N x K] (calls
@@ -53,9 +76,9 @@ enum BLAS {
     ) {
         require(m > 0 && n > 0 && k > 0, "gemm dimensions must be positive")
         require(m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max), "gemm too large for blasint")
-        _ = configured
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k),
-                    1, a, blasint(k), b, blasint(k), beta, c, blasint(n))
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k),
+            1, a, blasint(k), b, blasint(k), beta, c, blasint(n))
     }
 
     /// y[K] = B[K x N] * x[N] + beta * y, B row-major (calls `cblas_sgemv` without transposing).
@@ -65,7 +88,6 @@ enum BLAS {
     ) {
         require(n > 0 && k > 0, "gemv dimensions must be positive")
         require(n <= Int(Int32.max) && k <= Int(Int32.max), "gemv too large for blasint")
-        _ = configured
         cblas_sgemv(CblasRowMajor, CblasNoTrans, blasint(k), blasint(n), 1, b, blasint(n), x, 1, beta, y, 1)
     }
 
@@ -79,7 +101,6 @@ enum BLAS {
         guard n > 0, k > 0, ld >= n, ld <= Int(Int32.max), k <= Int(Int32.max) else {
             fatalError("gemv: bad dimensions n \(n) k \(k) ldb \(ld)")
         }
-        _ = configured
         cblas_sgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(n), 1, b, blasint(ld), x, 1, beta, y, 1)
     }
 }

@@ -11,8 +11,9 @@ public struct BatchNormAffine: Sendable {
     public let shift: [Float]
 
     public init(gamma: [Float], beta: [Float], mean: [Float], variance: [Float], epsilon: Float) {
-        require(gamma.count == beta.count && beta.count == mean.count && mean.count == variance.count,
-                "BatchNorm vectors differ in length")
+        require(
+            gamma.count == beta.count && beta.count == mean.count && mean.count == variance.count,
+            "BatchNorm vectors differ in length")
         var scale = [Float](repeating: 0, count: gamma.count), shift = scale
         for c in 0..<gamma.count {
             scale[c] = gamma[c] / (variance[c] + epsilon).squareRoot()
@@ -87,8 +88,10 @@ extension Kernels {
 
     /// Keras `GlobalAveragePooling2D`: HxWxC at `p` -> C means into `out`, summed in Double in pixel
     /// order; channels split into tasks when `pool` is given (each channel's sum is the same either way).
-    static func globalAveragePool(_ pool: ThreadPool? = nil, _ p: UnsafePointer<Float>, pixels: Int, channels: Int,
-                                  into out: UnsafeMutablePointer<Float>) {
+    static func globalAveragePool(
+        _ pool: ThreadPool? = nil, _ p: UnsafePointer<Float>, pixels: Int, channels: Int,
+        into out: UnsafeMutablePointer<Float>
+    ) {
         let blocks = channels >= 256 ? 2 : 1, perBlock = (channels + blocks - 1) / blocks
         let sums = UnsafeMutablePointer<Double>.allocate(capacity: channels)
         defer { sums.deallocate() }
@@ -107,7 +110,9 @@ extension Kernels {
     public static func globalAveragePool(_ t: Tensor) -> Tensor {
         var out = Tensor(height: 1, width: 1, channels: t.channels)
         t.data.withUnsafeBufferPointer { src in
-            out.data.withUnsafeMutableBufferPointer { globalAveragePool(nil, src.baseAddress!, pixels: t.height * t.width, channels: t.channels, into: $0.baseAddress!) }
+            out.data.withUnsafeMutableBufferPointer {
+                globalAveragePool(nil, src.baseAddress!, pixels: t.height * t.width, channels: t.channels, into: $0.baseAddress!)
+            }
         }
         return out
     }
@@ -115,8 +120,10 @@ extension Kernels {
     /// Keras `Dense(units)` without activation: 1x1xK -> 1x1xN logits = x * kernel[K x N] + bias,
     /// as `sgemv` into an output prefilled with the bias (beta = 1), in column blocks fixed by N (two
     /// for ImageNet's 1000 classes), run as tasks of `pool` when given: the same bits either way.
-    static func dense(_ pool: ThreadPool?, x: UnsafePointer<Float>, k: Int, kernel: UnsafePointer<Float>,
-                      bias: UnsafePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>) {
+    static func dense(
+        _ pool: ThreadPool?, x: UnsafePointer<Float>, k: Int, kernel: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>
+    ) {
         y.update(from: bias, count: n)
         let blocks = max(1, (n + 256) / 512), perBlock = (n + blocks - 1) / blocks
         let body = { (t: Int) in

@@ -83,7 +83,8 @@ extension Kernels {
         let kernels = simd.kernels
         // The register GEMM gives the same bits for any split: its tasks follow its tiles (7 or 4
         // rows, 2 vectors) and always use both cores when they can.
-        let tasks = choice == .register
+        let tasks =
+            choice == .register
             ? GEMMTasks(registerM: m, n: n, tileRows: kernels.gemmTileRows, panel: 2 * kernels.lanes)
             : GEMMTasks(m: m, n: n)
         pool.parallelFor(tasks.count) { t in
@@ -93,8 +94,9 @@ extension Kernels {
                 return
             }
             let out = c + rows.lowerBound * n + cols.lowerBound
-            BLAS.gemm(m: rows.count, n: cols.count, k: k, a: a + rows.lowerBound * k, lda: k,
-                      b: b + cols.lowerBound, ldb: n, c: out, ldc: n)
+            BLAS.gemm(
+                m: rows.count, n: cols.count, k: k, a: a + rows.lowerBound * k, lda: k,
+                b: b + cols.lowerBound, ldb: n, c: out, ldc: n)
             var e = epilogue
             e.residual = epilogue.residual.map { $0 + rows.lowerBound * n + cols.lowerBound }
             e.apply(out, rows: rows.count, cols: cols.count, ld: n, channel0: cols.lowerBound)

@@ -1,7 +1,7 @@
 import CCPUFeatures
+import CKernelsAVX512
 import FeatureMapsKernelTypes
 import FeatureMapsKernels
-import FeatureMapsKernelsAVX512
 
 /// A contract check that stays in every build mode (`precondition` vanishes under -Ounchecked).
 @inline(__always) func require(_ condition: Bool, _ message: @autoclosure () -> String) {
@@ -9,9 +9,10 @@ import FeatureMapsKernelsAVX512
 }
 
 /// The vector width of the engine's own kernels (register GEMM, depthwise, epilogues): 8 lanes
-/// (FeatureMapsKernels, AVX2 + FMA on x86-64, the build's target) or 16 lanes
-/// (FeatureMapsKernelsAVX512, chosen at run time on a CPU whose AVX-512 the OS enables). Both give
-/// bit-identical results: each output is the same sequence of operations at either width.
+/// (FeatureMapsKernels, Swift, AVX2 + FMA on x86-64, the build's target) or 16 lanes
+/// (CKernelsAVX512, C compiled for AVX-512, chosen at run time on a CPU whose AVX-512 the OS
+/// enables). Both give bit-identical results: each output is the same sequence of operations at
+/// either width.
 public enum SIMDWidth: Int, CaseIterable, Sendable, CustomStringConvertible {
     case lanes8 = 8
     case lanes16 = 16
@@ -28,12 +29,20 @@ public enum SIMDWidth: Int, CaseIterable, Sendable, CustomStringConvertible {
     var kernels: SIMDKernelSet { self == .lanes16 ? .avx512 : .avx2 }
 }
 
-/// The entry points of one kernel module, as function values the engine calls per task.
+/// The entry points of one width's kernels, as function values the engine calls per task.
 struct SIMDKernelSet: Sendable {
     let lanes: Int
     let gemmTileRows: Int
-    let gemm: @Sendable (UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Range<Int>, Range<Int>, Epilogue) -> Void
-    let depthwise: @Sendable (DepthwiseShape, Range<Int>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Epilogue) -> Void
+    let gemm:
+        @Sendable (
+            UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Range<Int>, Range<Int>,
+            Epilogue
+        ) -> Void
+    let depthwise:
+        @Sendable (
+            DepthwiseShape, Range<Int>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>,
+            Epilogue
+        ) -> Void
     let apply: @Sendable (Epilogue, UnsafeMutablePointer<Float>, Int, Int, Int, Int) -> Void
 
     static let avx2 = SIMDKernelSet(
@@ -43,12 +52,28 @@ struct SIMDKernelSet: Sendable {
         depthwise: { FeatureMapsKernels.SIMDKernels.depthwise($0, rows: $1, input: $2, kernel: $3, output: $4, epilogue: $5) },
         apply: { FeatureMapsKernels.SIMDKernels.apply($0, to: $1, rows: $2, cols: $3, ld: $4, channel0: $5) })
 
+    /// The C kernels (CKernelsAVX512/include/kernels_avx512.h): ranges as bounds, the Swift contracts
+    /// as their C structs.
     static let avx512 = SIMDKernelSet(
-        lanes: FeatureMapsKernelsAVX512.SIMDKernels.lanes,
-        gemmTileRows: FeatureMapsKernelsAVX512.SIMDKernels.gemmTileRows,
-        gemm: { FeatureMapsKernelsAVX512.SIMDKernels.gemm(a: $0, k: $1, b: $2, n: $3, c: $4, rows: $5, cols: $6, epilogue: $7) },
-        depthwise: { FeatureMapsKernelsAVX512.SIMDKernels.depthwise($0, rows: $1, input: $2, kernel: $3, output: $4, epilogue: $5) },
-        apply: { FeatureMapsKernelsAVX512.SIMDKernels.apply($0, to: $1, rows: $2, cols: $3, ld: $4, channel0: $5) })
+        lanes: Int(FM_AVX512_LANES),
+        gemmTileRows: Int(FM_AVX512_GEMM_TILE_ROWS),
+        gemm: { fm_avx512_gemm($0, $1, $2, $3, $4, $5.lowerBound, $5.upperBound, $6.lowerBound, $6.upperBound, $7.forC) },
+        depthwise: { fm_avx512_depthwise($0.forC, $1.lowerBound, $1.upperBound, $2, $3, $4, $5.forC) },
+        apply: { fm_avx512_apply($0.forC, $1, $2, $3, $4, $5) })
+}
+
+extension Epilogue {
+    /// The C kernels' copy (the same fields).
+    var forC: fm_epilogue { fm_epilogue(scale: scale, shift: shift, residual: residual, relu6: relu6) }
+}
+
+extension DepthwiseShape {
+    /// The C kernels' copy, with the interior bounds computed here once.
+    var forC: fm_depthwise_shape {
+        fm_depthwise_shape(
+            h: h, w: w, c: c, stride: stride, pad_top: padTop, pad_left: padLeft, oh: oh, ow: ow,
+            x_lo: xLo, x_hi: xHi, y_lo: yLo, y_hi: yHi)
+    }
 }
 
 extension Epilogue {

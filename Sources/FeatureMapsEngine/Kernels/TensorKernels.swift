@@ -22,10 +22,12 @@ extension Kernels {
                     bnShift.withUnsafeBufferPointer { sh in
                         res.withUnsafeBufferPointer { r in
                             out.data.withUnsafeMutableBufferPointer { c in
-                                let e = Epilogue(scale: bn == nil ? nil : sc.baseAddress, shift: bn == nil ? nil : sh.baseAddress,
-                                                 residual: residual == nil ? nil : r.baseAddress, relu6: relu6)
-                                pointwise(pool, a: a.baseAddress!, m: input.height * input.width, k: input.channels,
-                                          b: b.baseAddress!, n: outChannels, c: c.baseAddress!, epilogue: e, simd: simd)
+                                let e = Epilogue(
+                                    scale: bn == nil ? nil : sc.baseAddress, shift: bn == nil ? nil : sh.baseAddress,
+                                    residual: residual == nil ? nil : r.baseAddress, relu6: relu6)
+                                pointwise(
+                                    pool, a: a.baseAddress!, m: input.height * input.width, k: input.channels,
+                                    b: b.baseAddress!, n: outChannels, c: c.baseAddress!, epilogue: e, simd: simd)
                             }
                         }
                     }
@@ -50,8 +52,9 @@ extension Kernels {
                 stemColumns(pool, input: src.baseAddress!, h: input.height, w: input.width, cin: cin, columns: col.baseAddress!)
                 kernel.withUnsafeBufferPointer { b in
                     out.data.withUnsafeMutableBufferPointer { c in
-                        pointwise(pool, a: col.baseAddress!, m: oh * ow, k: 9 * cin, b: b.baseAddress!, n: outChannels,
-                                  c: c.baseAddress!, epilogue: .none, simd: simd)
+                        pointwise(
+                            pool, a: col.baseAddress!, m: oh * ow, k: 9 * cin, b: b.baseAddress!, n: outChannels,
+                            c: c.baseAddress!, epilogue: .none, simd: simd)
                     }
                 }
             }
@@ -68,8 +71,9 @@ extension Kernels {
         let c = input.channels
         require(simd.isSupported, "this CPU does not run the \(simd) kernels")
         require(kernel.count == 9 * c, "depthwise kernel must be 3*3*C")
-        let shape = DepthwiseShape(h: input.height, w: input.width, c: c, stride: stride, padTop: padTop, padLeft: padLeft,
-                                   oh: outHeight, ow: outWidth)
+        let shape = DepthwiseShape(
+            h: input.height, w: input.width, c: c, stride: stride, padTop: padTop, padLeft: padLeft,
+            oh: outHeight, ow: outWidth)
         var out = Tensor(height: outHeight, width: outWidth, channels: c)
         let pool = ThreadPool(threads: threads)
         let bnScale = bn?.scale ?? [], bnShift = bn?.shift ?? []
@@ -78,8 +82,9 @@ extension Kernels {
                 bnScale.withUnsafeBufferPointer { sc in
                     bnShift.withUnsafeBufferPointer { sh in
                         out.data.withUnsafeMutableBufferPointer { dst in
-                            let e = Epilogue(scale: bn == nil ? nil : sc.baseAddress, shift: bn == nil ? nil : sh.baseAddress,
-                                             relu6: relu6)
+                            let e = Epilogue(
+                                scale: bn == nil ? nil : sc.baseAddress, shift: bn == nil ? nil : sh.baseAddress,
+                                relu6: relu6)
                             depthwise(pool, shape, input: src.baseAddress!, kernel: k.baseAddress!, output: dst.baseAddress!, epilogue: e, simd: simd)
                         }
                     }

@@ -1,1 +1,0 @@
-../FeatureMapsKernels/DepthwiseTiles.swift

@@ -1,1 +1,0 @@
-../FeatureMapsKernels/RegisterGEMM.swift

@@ -1,1 +1,0 @@
-../FeatureMapsKernels/SIMDKernels.swift
