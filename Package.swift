@@ -18,6 +18,11 @@
 //                       weights; weights lookup and download.
 //   FeatureMapsProcessTuning  malloc settings for the command and the reader (process-wide; in no
 //                       product, never called by a library module).
+//   FeatureMapsModels   the user's own Keras model files (.keras zip, full-model .h5) -> a checked,
+//                       neutral description (layers, graph, config as JSON values, weights). Its HDF5
+//                       reading goes through FeatureMapsWeights' reader process (KerasStoredFile; the
+//                       reader's model-file part, KerasModelStorage, is in FeatureMapsHDF5); the zip
+//                       library (ZIPFoundation) is needed by it alone.
 //   FeatureMapsImages   JPEG/PNG decode and PNG encode (C shims), antialiased resize.
 //   FeatureMapsRender   normalisation, viridis, grid layout, bitmap font (pure Swift).
 //   FeatureMaps         the library facade: weights lookup, pipeline, .npy, atomic writes.
@@ -30,7 +35,8 @@ let package = Package(
         .library(
             name: "FeatureMaps",
             targets: [
-                "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsHDF5", "FeatureMapsImages",
+                "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsHDF5", "FeatureMapsModels",
+                "FeatureMapsImages",
                 "FeatureMapsRender", "FeatureMapsKernelTypes", "FeatureMapsSupport",
             ]),
         .executable(name: "featuremaps", targets: ["FeatureMapsCLI"]),
@@ -39,6 +45,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -76,6 +83,12 @@ let package = Package(
                 "FeatureMapsHDF5", "FeatureMapsHDF5Reader", "CSpawn", "FeatureMapsSupport", "FeatureMapsEngine",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(
+            name: "FeatureMapsModels",
+            dependencies: [
+                "FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
         .target(name: "FeatureMapsRender", dependencies: ["FeatureMapsEngine", "FeatureMapsImages"]),
         .target(
@@ -94,6 +107,12 @@ let package = Package(
         // Test support: a local HTTP server (Tests/WeightsServer/weights_server.py) for the download tests.
         .target(name: "WeightsServer", path: "Tests/WeightsServer", exclude: ["weights_server.py"]),
         .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
+        .testTarget(
+            name: "FeatureMapsModelsTests",
+            dependencies: [
+                "FeatureMapsModels", "FeatureMapsWeights", "FeatureMapsEngine",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .testTarget(name: "FeatureMapsProcessTuningTests", dependencies: ["FeatureMapsProcessTuning"]),
         .testTarget(name: "FeatureMapsImagesTests", dependencies: ["FeatureMapsImages"]),
         .testTarget(name: "FeatureMapsRenderTests", dependencies: ["FeatureMapsRender", "FeatureMapsImages", "FeatureMapsEngine"]),

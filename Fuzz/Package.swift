@@ -4,13 +4,17 @@
 // fuzzers run exactly the code the CLI runs. Build only with the fuzzer sanitizer:
 //   swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
 //               -Xcc -fsanitize=fuzzer-no-link,address
-// (libFuzzer supplies main(); a plain `swift build` of the two executables cannot link).
+// (libFuzzer supplies main(); a plain `swift build` of the executables cannot link).
 import PackageDescription
 
 let package = Package(
     name: "featuremaps-fuzz",
     products: [
         .executable(name: "featuremaps-hdf5-reader", targets: ["FeatureMapsHDF5Reader"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial"),
@@ -39,9 +43,19 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "FeatureMapsImages", dependencies: ["CJPEG", "CPNG", "FeatureMapsSupport"]),
+        .target(
+            name: "FeatureMapsModels",
+            dependencies: [
+                "FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         /// JPEG/PNG bytes -> ImageDecoder.decode (by content), with a 4-megapixel limit.
         .executableTarget(name: "FuzzImages", dependencies: ["FeatureMapsImages"]),
         /// Bytes -> a temporary .h5 file -> WeightsLoader.load (HDF5, Keras layout, MobileNetV2 checks).
         .executableTarget(name: "FuzzWeights", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine"]),
+        /// Bytes -> a model config -> KerasModelFile.architecture (JSON, graph, layer policy and caps).
+        .executableTarget(name: "FuzzModelConfig", dependencies: ["FeatureMapsModels"]),
+        /// Bytes -> a file -> KerasModelFile.read (zip archive or HDF5, the reader process, the checks).
+        .executableTarget(name: "FuzzModelArchive", dependencies: ["FeatureMapsModels"]),
     ]
 )

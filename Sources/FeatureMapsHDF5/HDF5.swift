@@ -71,9 +71,10 @@ public final class HDF5File {
     public static let maxStringBytes = 1 << 12
 
     /// A string or string-array attribute, fixed- or variable-length (`H5Aopen_by_name`, `H5Aread`).
-    /// More than `maxStrings` strings, or fixed-length strings above `maxStringBytes`, are refused
-    /// before anything is allocated for them (`tooLarge`).
-    public func stringArrayAttribute(_ name: String, on object: String) throws -> [String] {
+    /// More than `maxStrings` strings, or fixed-length strings above `maxBytes` (default
+    /// `maxStringBytes`), are refused before anything is allocated for them (`tooLarge`);
+    /// variable-length ones above `maxBytes` after HDF5 read them.
+    public func stringArrayAttribute(_ name: String, on object: String, maxBytes: Int = maxStringBytes) throws -> [String] {
         let where_ = "\(object)@\(name)"
         let attr = try HDF5Handle(
             H5Aopen_by_name(handle.id, object, name, chdf5_p_default(), chdf5_p_default()),
@@ -107,12 +108,16 @@ public final class HDF5File {
                 throw HDF5Error.callFailed(function: "H5Aread", object: where_)
             }
             defer { _ = H5Dvlen_reclaim(memType.id, space.id, chdf5_p_default(), &pointers) }
-            return pointers.map { $0.map { String(cString: $0) } ?? "" }
+            let strings = pointers.map { $0.map { String(cString: $0) } ?? "" }
+            if let long = strings.first(where: { $0.utf8.count > maxBytes }) {
+                throw HDF5Error.tooLarge(object: where_, shape: [String(count), "\(long.utf8.count) bytes"], limit: maxBytes)
+            }
+            return strings
         }
         let size = H5Tget_size(type.id)
         guard size > 0 else { throw HDF5Error.callFailed(function: "H5Tget_size", object: where_) }
-        guard size <= Self.maxStringBytes else {
-            throw HDF5Error.tooLarge(object: where_, shape: [String(count), "\(size) bytes"], limit: Self.maxStringBytes)
+        guard size <= maxBytes else {
+            throw HDF5Error.tooLarge(object: where_, shape: [String(count), "\(size) bytes"], limit: maxBytes)
         }
         var bytes = [UInt8](repeating: 0, count: size * count)
         guard H5Aread(attr.id, type.id, &bytes) >= 0 else { throw HDF5Error.callFailed(function: "H5Aread", object: where_) }
@@ -229,6 +234,55 @@ extension HDF5File {
             }
             volume = product
         }
+    }
+}
+
+extension HDF5File {
+    /// What a link in a group points to.
+    public enum MemberKind: Equatable, Sendable { case group, dataset, other }
+
+    /// The links of the group at `group` ("/" for the root) in increasing name order, with what each
+    /// points to (`H5Gopen2`, `H5Gget_info`, `H5Lget_name_by_idx`, `H5Oopen`, `H5Iget_type`). A group
+    /// of more than `limit` links, or a name above `maxStringBytes`, is refused (`tooLarge`).
+    public func members(of group: String, limit: Int) throws -> [(name: String, kind: MemberKind)] {
+        let g = try HDF5Handle(H5Gopen2(handle.id, group, chdf5_p_default()), function: "H5Gopen2", object: group, close: H5Gclose)
+        var info = H5G_info_t()
+        guard H5Gget_info(g.id, &info) >= 0 else { throw HDF5Error.callFailed(function: "H5Gget_info", object: group) }
+        guard info.nlinks <= hsize_t(limit) else {
+            throw HDF5Error.tooLarge(object: group, shape: ["\(info.nlinks) links"], limit: limit)
+        }
+        var members: [(name: String, kind: MemberKind)] = []
+        for index in 0..<info.nlinks {
+            let length = H5Lget_name_by_idx(g.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, chdf5_p_default())
+            guard length >= 0 else { throw HDF5Error.callFailed(function: "H5Lget_name_by_idx", object: group) }
+            guard length <= Self.maxStringBytes else {
+                throw HDF5Error.tooLarge(object: group, shape: ["a name of \(length) bytes"], limit: Self.maxStringBytes)
+            }
+            var bytes = [CChar](repeating: 0, count: Int(length) + 1)
+            guard H5Lget_name_by_idx(g.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &bytes, bytes.count, chdf5_p_default()) >= 0
+            else { throw HDF5Error.callFailed(function: "H5Lget_name_by_idx", object: group) }
+            let name = String(decoding: bytes.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            var kind = MemberKind.other
+            let object = H5Oopen(g.id, name, chdf5_p_default())  // a dangling soft link fails: "other"
+            if object >= 0 {
+                switch H5Iget_type(object) {
+                case H5I_GROUP: kind = .group
+                case H5I_DATASET: kind = .dataset
+                default: kind = .other
+                }
+                _ = H5Oclose(object)
+            }
+            members.append((name, kind))
+        }
+        return members
+    }
+
+    /// True when the dataset at `path` stores integers (`H5Dopen2`, `H5Dget_type`, `H5Tget_class`):
+    /// HDF5 converts them to float like any number, so a caller that wants floats must ask.
+    public func storesIntegers(_ path: String) throws -> Bool {
+        let ds = try HDF5Handle(H5Dopen2(handle.id, path, chdf5_p_default()), function: "H5Dopen2", object: path, close: H5Dclose)
+        let type = try HDF5Handle(H5Dget_type(ds.id), function: "H5Dget_type", object: path, close: H5Tclose)
+        return H5Tget_class(type.id) == H5T_INTEGER
     }
 }
 

@@ -43,7 +43,10 @@ public enum KerasWeightsFile {
     /// true (and the host is little-endian, and HDF5 reads the file through a POSIX descriptor).
     /// Arrays above the limits above are refused from their dataspace, before any allocation
     /// (HDF5Error.tooLarge); the same limits hold for both kinds.
+    /// A model file (model_config at the root, or Keras 3's variables layout) is read by
+    /// KerasModelFileWalk instead, its arrays keyed by full stored name (`resolve` shortens them).
     package static func manifest(_ file: HDF5File, locating: Bool) throws -> WeightsManifest {
+        if let model = try KerasModelFileWalk.manifest(file, locating: locating) { return model }
         let root = try weightsRoot(file)
         let layerNames = try splitAttribute("layer_names", on: root, in: file)
         let identity = locating && 1.littleEndian == 1 ? file.identity() : nil

@@ -56,10 +56,17 @@ package struct WeightsManifest: Equatable, Sendable {
     package var layers: [String: [String: Stored]]
     /// The file the locations refer to; nil when nothing is located.
     package var file: FileIdentity?
+    /// For a model file (KerasModelFileWalk): its layout, attributes and array order; `layers` is
+    /// then keyed by group path and full stored array name. nil for a weights-only file.
+    package var model: KerasModelStorage?
 
-    package init(layerOrder: [String], layers: [String: [String: Stored]] = [:], file: FileIdentity? = nil) {
+    package init(
+        layerOrder: [String], layers: [String: [String: Stored]] = [:], file: FileIdentity? = nil,
+        model: KerasModelStorage? = nil
+    ) {
         self.layerOrder = layerOrder
         self.layers = layers
         self.file = file
+        self.model = model
     }
 }

@@ -6,13 +6,14 @@ import Musl
 
 /// The message the reader process (featuremaps-hdf5-reader) writes to its stdout for the
 /// caller (FeatureMapsWeights' IsolatedReader): what it found in the weights file (a
-/// WeightsManifest: values read, or where they lie in the file), or the typed failure.
-/// Little-endian, length-prefixed, bounded by "FMW2" ... "END!" so that a child that dies while
+/// WeightsManifest: values read, or where they lie in the file; for a model file then its
+/// KerasModelStorage, WireFormat+Model.swift), or the typed failure.
+/// Little-endian, length-prefixed, bounded by "FMW3" ... "END!" so that a child that dies while
 /// writing is noticed. `decode` checks every length and every shape against its value count;
 /// anything malformed is nil (the parent then reports the reader as crashed), never a trap.
 /// Located arrays' shapes and ranges are checked when they are read (WeightsManifest.resolve).
 package enum WireFormat {
-    static let head = Array("FMW2".utf8), tail = Array("END!".utf8)
+    static let head = Array("FMW3".utf8), tail = Array("END!".utf8)
 
     package static func encode(_ outcome: Result<WeightsManifest, ReaderFailure>) -> [UInt8] {
         var w = Writer()
@@ -70,6 +71,7 @@ package enum WireFormat {
                     }
                 }
             }
+            writeModel(manifest.model, into: &w)
         case .failure(.notHDF5):
             w.u64(1)
         case .failure(.notKerasLayout):
@@ -129,6 +131,8 @@ package enum WireFormat {
                 }
                 manifest.layers[layer] = arrays
             }
+            guard let model = readModel(&r) else { return nil }
+            manifest.model = model
             outcome = .success(manifest)
         case 1: outcome = .failure(.notHDF5)
         case 2: outcome = .failure(.notKerasLayout)

@@ -7,7 +7,8 @@ import Musl
 #endif
 
 /// featuremaps-hdf5-reader: reads one Keras weights file with libhdf5 and writes what it found
-/// (KerasWeightsFile.manifest, contiguous float32 arrays located, others read) or the typed
+/// (KerasWeightsFile.manifest, contiguous float32 arrays located, others read; for a model file
+/// also its root attributes and vars groups, KerasModelFileWalk) or the typed
 /// failure to stdout as one WireFormat message. FeatureMapsWeights' IsolatedReader starts it with
 /// posix_spawn for every weights file, so that libhdf5's crashes and endless loops on malformed
 /// files (fuzzing found both) end this process, not the caller. The command line and exit

@@ -34,6 +34,17 @@ public enum IsolatedReader {
     /// The weights of the file at `path`, read by the reader at `executable` (default:
     /// ReaderExecutable.locate(), which throws `readerNotFound` when there is none).
     public static func read(path: String, deadline: Double = defaultDeadline, executable: String? = nil) throws -> KerasWeights {
+        try read(path: path, deadline: deadline, executable: executable) { manifest, fd in
+            try manifest.resolve(fd: fd, path: path)
+        }
+    }
+
+    /// The reader's manifest handed to `finish` with the caller's descriptor of the file (for
+    /// WeightsManifest.resolve or resolveArrays): `read` for weights-only files, KerasStoredFile
+    /// for model files.
+    static func read<T>(
+        path: String, deadline: Double, executable: String? = nil, finish: (WeightsManifest, Int32) throws -> T
+    ) throws -> T {
         let reader = try executable ?? ReaderExecutable.locate()
         let file = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // a FIFO must not block the caller
         guard file >= 0 else { throw WeightsError.readerFailed(path: path, reason: String(cString: strerror(errno))) }
@@ -75,12 +86,17 @@ public enum IsolatedReader {
             throw WeightsError.readerCrashed(path: path, signal: 0)
         }
         guard let outcome = WireFormat.decode(message.bytes) else { throw WeightsError.readerCrashed(path: path, signal: 0) }
-        return try outcome.mapError { WeightsError($0, path: path) }.get().resolve(fd: file, path: path)
+        return try finish(outcome.mapError { WeightsError($0, path: path) }.get(), file)
     }
 
     /// The same read in this process, with the same errors, every array read by HDF5.
     public static func readInProcess(path: String) throws -> KerasWeights {
+        try manifestInProcess(path: path).resolve(fd: nil, path: path)
+    }
+
+    /// The reader's manifest of `path` made in this process (every array read by HDF5), or the
+    /// WeightsError naming the file.
+    static func manifestInProcess(path: String) throws -> WeightsManifest {
         try KerasWeightsFile.manifest(path: path, locating: false).mapError { WeightsError($0, path: path) }.get()
-            .resolve(fd: nil, path: path)
     }
 }

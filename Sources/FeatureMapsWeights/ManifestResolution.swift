@@ -12,8 +12,31 @@ extension WeightsManifest {
     /// above KerasWeightsFile's limits, or whose bytes lie outside the file, or a file that is not
     /// the one read, or that ends early: `changedWhileReading` (the only way an honest reader
     /// gets there). Without `fd`, a located array is an error too.
+    ///
+    /// This is the weights-only reading (WeightsLoader): a Keras 3 variables file is not in its
+    /// layout (`notKerasLayout`, as before model files were read); a legacy full-model file gives
+    /// its layer_names' layers with short weight names ("kernel"), as it always did.
     func resolve(fd: Int32?, path: String) throws -> KerasWeights {
+        if model?.layout == .variables { throw WeightsError.notKerasLayout(path: path) }
+        let arrays = try resolveArrays(
+            fd: fd, path: path, maxValuesPerArray: KerasWeightsFile.maxValuesPerArray,
+            maxValuesPerFile: KerasWeightsFile.maxValuesPerFile)
         var weights = KerasWeights(layerOrder: layerOrder)
+        for layer in layerOrder where weights.layers[layer] == nil {
+            var short: [String: WeightArray] = [:]
+            for (name, array) in arrays[layer] ?? [:] { short[KerasWeightsFile.shortWeightName(name)] = array }
+            weights.layers[layer] = short
+        }
+        return weights
+    }
+
+    /// Every array by layer (group) and stored name, located ones read from `fd` and checked as
+    /// `resolve` says, against the limits given; for a model file, a located array above
+    /// `maxValuesPerArray` is `tooLarge`.
+    func resolveArrays(fd: Int32?, path: String, maxValuesPerArray: Int, maxValuesPerFile: Int) throws
+        -> [String: [String: WeightArray]]
+    {
+        var weights: [String: [String: WeightArray]] = [:]
         var fileSize = 0
         if let fd {
             var info = stat()
@@ -22,7 +45,7 @@ extension WeightsManifest {
             if let file, file.device != now.device || file.inode != now.inode { throw WeightsError.changedWhileReading(path: path) }
             fileSize = now.size
         }
-        var budget = KerasWeightsFile.maxValuesPerFile
+        var budget = maxValuesPerFile
         for (layer, arrays) in layers {
             var resolved: [String: WeightArray] = [:]
             for (name, stored) in arrays {
@@ -32,15 +55,22 @@ extension WeightsManifest {
                     budget -= values.count
                     resolved[name] = WeightArray(shape: shape, values: values)
                 case .located(let shape, let offset):
+                    // A model file's reader reads within larger limits (KerasModelFileWalk): above these,
+                    // its array is too large here, not a sign of a changed file.
+                    if model != nil, let count = WireFormat.product(shape), count > maxValuesPerArray {
+                        throw WeightsError.hdf5(
+                            path: path,
+                            .tooLarge(object: layer + "/" + name, shape: shape.map(String.init), limit: maxValuesPerArray))
+                    }
                     guard let fd, let count = WireFormat.product(shape), count > 0, shape.count <= 8,
-                        count <= min(KerasWeightsFile.maxValuesPerArray, budget),
+                        count <= min(maxValuesPerArray, budget),
                         offset >= 0, offset <= fileSize - count * 4
                     else { throw WeightsError.changedWhileReading(path: path) }
                     budget -= count
                     resolved[name] = WeightArray(shape: shape, values: try Self.read(count, at: offset, from: fd, path: path))
                 }
             }
-            weights.layers[layer] = resolved
+            weights[layer] = resolved
         }
         return weights
     }

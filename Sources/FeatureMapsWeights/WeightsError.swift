@@ -181,7 +181,7 @@ enum HTTPStatusText {
 }
 
 extension HDF5Error {
-    var detail: String {
+    package var detail: String {
         switch self {
         case .openFailed(let path): return "cannot open \(path)"
         case .callFailed(let function, let object): return "\(function) failed on \(object)"
