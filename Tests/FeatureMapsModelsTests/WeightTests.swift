@@ -138,9 +138,9 @@ final class WeightTests: XCTestCase {
         let directory = ZipFixtures.path("kinds")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let empty = directory + "/empty.keras", text = directory + "/notes.txt", fake = directory + "/fake.keras"
-        FileManager.default.createFile(atPath: empty, contents: Data())
-        FileManager.default.createFile(atPath: text, contents: Data("hello".utf8))
-        FileManager.default.createFile(atPath: fake, contents: Data("hello".utf8))
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: text, contents: Data("hello".utf8))
+        _ = FileManager.default.createFile(atPath: fake, contents: Data("hello".utf8))
         let expected: [(String, ModelError)] = [
             (directory + "/none.keras", .notFound(file: directory + "/none.keras")), (directory, .isDirectory(file: directory)),
             (empty, .empty(file: empty)), (text, .unknownFormat(file: text, start: "68 65 6c 6c 6f")), (fake, .notZip(file: fake)),
