@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "FeatureMapsModelsTests",
             dependencies: [
-                "FeatureMapsModels", "FeatureMapsWeights", "FeatureMapsEngine",
+                "FeatureMapsModels", "FeatureMapsWeights", "FeatureMapsEngine", "TestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .testTarget(name: "FeatureMapsProcessTuningTests", dependencies: ["FeatureMapsProcessTuning"]),

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import XCTest
+import TestSupport
 @testable import FeatureMapsModels
 
 /// Zip bombs: 256 MB of zeros deflated to 250 KB as config.json (cap 64 MB), and 2 GB + 16 MB deflated
@@ -16,28 +17,18 @@ final class ZipBombTests: XCTestCase {
     static let budgetBytes = 512 << 20
 
     func testZipBombsStopAtTheirCapsInBoundedMemory() throws {
-        if ProcessInfo.processInfo.environment[Self.childVariable] == "1" { return try runBombs() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["FeatureMapsModelsTests.ZipBombTests/testZipBombsStopAtTheirCapsInBoundedMemory"]
-        process.environment = ProcessInfo.processInfo.environment.merging([Self.childVariable: "1"]) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let log = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        if ChildTest.isChild(Self.childVariable) { return try runBombs() }
+        let run = try ChildTest.rerun("FeatureMapsModelsTests.ZipBombTests/testZipBombsStopAtTheirCapsInBoundedMemory", flag: Self.childVariable)
+        let log = run.log
         let ours = log.split(separator: "\n").filter { $0.hasPrefix("zip bomb") }
         ours.forEach { print($0) }
-        XCTAssertEqual(process.terminationReason, .exit, "the bomb process crashed:\n\(log.suffix(3000))")
-        XCTAssertEqual(process.terminationStatus, 0, "the bomb process failed:\n\(log.suffix(3000))")
+        XCTAssertEqual(run.reason, .exit, "the bomb process crashed:\n\(log.suffix(3000))")
+        XCTAssertEqual(run.status, 0, "the bomb process failed:\n\(log.suffix(3000))")
         XCTAssertEqual(ours.filter { $0.contains("refused") }.count, 4, log.suffix(3000).description)
     }
 
     private func runBombs() throws {
-        let before = try Self.addressSpaceBytes()
-        var limit = rlimit(rlim_cur: rlim_t(before + Self.budgetBytes), rlim_max: rlim_t.max)
-        XCTAssertEqual(setrlimit(Int32(RLIMIT_AS.rawValue), &limit), 0)
+        let before = try XCTUnwrap(try ChildTest.capAddressSpace(adding: Self.budgetBytes), "setrlimit(RLIMIT_AS) failed")
         let probe = malloc(Self.budgetBytes)
         XCTAssertNil(probe, "RLIMIT_AS did not cap the address space")
         free(probe)
@@ -70,11 +61,5 @@ final class ZipBombTests: XCTestCase {
                         + error.errorDescription!)
             }
         }
-    }
-
-    static func addressSpaceBytes() throws -> Int {
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmSize:") }!
-        return Int(line.split(separator: " ")[1])! * 1024
     }
 }

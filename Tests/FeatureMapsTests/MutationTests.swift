@@ -23,34 +23,19 @@ final class MutationTests: XCTestCase {
     static let counts = (jpeg: 800, png: 800, weights: 500)
 
     func testMutationCampaign() throws {
-        if ProcessInfo.processInfo.environment[Self.childVariable] == "1" { return try runCampaign() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["FeatureMapsTests.MutationTests/testMutationCampaign"]
-        process.environment = ProcessInfo.processInfo.environment.merging([Self.childVariable: "1"]) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let timer = DispatchSource.makeTimerSource()
-        timer.schedule(deadline: .now() + 900)
-        timer.setEventHandler { process.terminate() }
-        timer.resume()
-        let log = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        timer.cancel()
+        if ChildTest.isChild(Self.childVariable) { return try runCampaign() }
+        let run = try ChildTest.rerun("FeatureMapsTests.MutationTests/testMutationCampaign", flag: Self.childVariable)
+        let log = run.log
         // Only the campaign's own lines: XCTest's lines of the child must not be counted twice.
         let ours = log.split(separator: "\n").filter { $0.hasPrefix("mutation") }
         ours.forEach { print($0) }
-        XCTAssertEqual(process.terminationReason, .exit, "the campaign process crashed:\n\(log.suffix(4000))")
-        XCTAssertEqual(process.terminationStatus, 0, "the campaign failed:\n\(log.suffix(4000))")
+        XCTAssertEqual(run.reason, .exit, "the campaign process crashed:\n\(log.suffix(4000))")
+        XCTAssertEqual(run.status, 0, "the campaign failed:\n\(log.suffix(4000))")
         XCTAssert(ours.contains { $0.hasPrefix("mutations: 2100 ") }, "no campaign summary:\n\(log.suffix(4000))")
     }
 
     private func runCampaign() throws {
-        let before = try Self.addressSpaceBytes()
-        var limit = rlimit(rlim_cur: rlim_t(before + Self.budgetBytes), rlim_max: rlim_t.max)
-        XCTAssertEqual(setrlimit(Int32(RLIMIT_AS.rawValue), &limit), 0)
+        let before = try XCTUnwrap(try ChildTest.capAddressSpace(adding: Self.budgetBytes), "setrlimit(RLIMIT_AS) failed")
         // The cap is real: one allocation of the whole budget must now fail.
         let probe = malloc(Self.budgetBytes)
         XCTAssertNil(probe, "RLIMIT_AS did not cap the address space")
@@ -119,7 +104,7 @@ final class MutationTests: XCTestCase {
         print(
             "mutations of the weights: \(Self.counts.weights): \(tally.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))"
         )
-        print("mutations: \(total) done, address space now \(try Self.addressSpaceBytes() >> 20) MB")
+        print("mutations: \(total) done, address space now \(try ChildTest.addressSpaceBytes() >> 20) MB")
     }
 
     static func kind(_ error: Error) -> String {
@@ -129,15 +114,6 @@ final class MutationTests: XCTestCase {
     static func fixture(_ relative: String) throws -> [UInt8] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         return [UInt8](try Data(contentsOf: root.appendingPathComponent("Fixtures/" + relative)))
-    }
-
-    /// VmSize from /proc/self/status, in bytes.
-    static func addressSpaceBytes() throws -> Int {
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmSize:") }),
-            let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
-        else { throw FixtureError("no VmSize in /proc/self/status") }
-        return kb << 10
     }
 }
 
