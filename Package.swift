@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "FeatureMapsModelsTests",
             dependencies: [
-                "FeatureMapsModels", "FeatureMapsWeights", "FeatureMapsEngine", "TestSupport",
+                "FeatureMapsModels", "FeatureMapsWeights", "FeatureMapsEngine", "TestSupport", "FeatureMaps",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .testTarget(name: "FeatureMapsProcessTuningTests", dependencies: ["FeatureMapsProcessTuning"]),
