@@ -93,7 +93,9 @@ let package = Package(
         .target(name: "FeatureMapsRender", dependencies: ["FeatureMapsEngine", "FeatureMapsImages"]),
         .target(
             name: "FeatureMaps",
-            dependencies: ["FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
+            dependencies: [
+                "FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsModels", "FeatureMapsImages", "FeatureMapsRender",
+            ]),
         .executableTarget(
             name: "FeatureMapsCLI",
             dependencies: [
@@ -101,12 +103,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Test support: deterministic random numbers for the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/TestSupport"),
         .testTarget(name: "FeatureMapsSupportTests", dependencies: ["FeatureMapsSupport"]),
         .testTarget(name: "FeatureMapsEngineTests", dependencies: ["FeatureMapsEngine", "FeatureMapsKernelTypes", "TestSupport"]),
         // Test support: a local HTTP server (Tests/WeightsServer/weights_server.py) for the download tests.
         .target(name: "WeightsServer", path: "Tests/WeightsServer", exclude: ["weights_server.py"]),
-        .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
+        .testTarget(name: "FeatureMapsWeightsTests", dependencies: ["FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer", "TestSupport"]),
         .testTarget(
             name: "FeatureMapsModelsTests",
             dependencies: [
@@ -121,6 +123,8 @@ let package = Package(
             dependencies: ["TestSupport", "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["FeatureMapsCLI", "FeatureMaps", "FeatureMapsImages", "FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer"]),
+            dependencies: [
+                "FeatureMapsCLI", "FeatureMaps", "FeatureMapsImages", "FeatureMapsWeights", "FeatureMapsEngine", "WeightsServer", "TestSupport",
+            ]),
     ]
 )

@@ -4,7 +4,8 @@ import FeatureMapsWeights
 import FeatureMapsSupport
 
 /// What `featuremaps bench` measures: repeated forward passes on one prepared image, timed per stage
-/// (see `MobileNetV2Architecture.stage(ofLayer:)`), with the arithmetic each stage does.
+/// (MobileNetV2: its blocks, see `MobileNetV2Architecture.stage(ofLayer:)`; a model file: each
+/// layer kind, see GraphBenchmark.swift), with the arithmetic each stage does.
 public struct BenchmarkOptions: Sendable {
     /// Timed passes, after `warmup` untimed ones.
     public var runs: Int
@@ -81,7 +82,8 @@ public enum Benchmark {
     /// summarises the timed ones. Layer names must be Keras names (resolve aliases first).
     public static func run(_ session: Session, image: PreparedImage, options: BenchmarkOptions) throws -> BenchmarkReport {
         precondition(options.runs >= 1 && options.warmup >= 0, "bench needs at least one timed run")
-        let table = session.model.layers(height: image.tensor.height, width: image.tensor.width)
+        guard let model = session.model else { return try runGraph(session, image: image, options: options) }
+        let table = model.layers(height: image.tensor.height, width: image.tensor.width)
         let capture = Set(options.layers)
         let stop = table.last { capture.contains($0.name) }?.name ?? table.last!.name
         let stopIndex = table.firstIndex { $0.name == stop }!
@@ -92,7 +94,7 @@ public enum Benchmark {
             if stageMACs[stage] == nil { stageOrder.append(stage) }
             stageMACs[stage, default: 0] += MobileNetV2Architecture.multiplyAdds(of: layer)
         }
-        let pass = ForwardPass(model: session.model, threads: options.threads, simd: options.simd)
+        let pass = ForwardPass(model: model, threads: options.threads, simd: options.simd)
         var samples: [String: [Double]] = [:]
         var totals: [Double] = []
         for run in 0..<(options.warmup + options.runs) {
@@ -128,6 +130,17 @@ extension Benchmark {
         for _ in 0..<max(runs, 1) {
             let start = MonotonicClock.nanoseconds()
             _ = try WeightsLoader.load(path: path, isolated: isolated)
+            samples.append(Double(MonotonicClock.nanoseconds() - start) / 1e6)
+        }
+        return TimingSummary(milliseconds: samples)
+    }
+
+    /// Reads, checks and builds the graph of the model file at `path` `runs` times (ModelFile.open).
+    public static func modelLoad(path: String, runs: Int, inputSize: Int? = nil) throws -> TimingSummary {
+        var samples: [Double] = []
+        for _ in 0..<max(runs, 1) {
+            let start = MonotonicClock.nanoseconds()
+            _ = try ModelFile.open(path: path, inputSize: inputSize)
             samples.append(Double(MonotonicClock.nanoseconds() - start) / 1e6)
         }
         return TimingSummary(milliseconds: samples)

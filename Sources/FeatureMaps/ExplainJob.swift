@@ -16,8 +16,9 @@ public enum ExplainMethod: String, CaseIterable, Sendable {
 extension Session {
     /// The class `text` names for this model (`ImageNet.resolve`): "auto", an index, a WordNet id or a label.
     public func resolveClass(_ text: String) throws -> ClassChoice {
-        guard let classes = model.architecture.classes else { throw EngineError.noClassificationTop }
-        return try ImageNet.resolve(text, classes: classes)
+        guard let labels else { throw EngineError.noClassificationTop }
+        if let custom = labels.custom, let i = custom.firstIndex(of: text) { return .index(i) }
+        return try ImageNet.resolve(text, classes: labels.count)
     }
 }
 
@@ -30,13 +31,14 @@ extension Session {
 public struct ExplainJob {
     public let session: Session
     public let classChoice: ClassChoice
-    public let layer: ResolvedLayer
+    public let layer: LayerChoice
     public let method: ExplainMethod
     /// How many channels the top-channels grid shows; nil for no grid.
     public let topChannels: Int?
     public let columns: Int
     public let directory: String
     public let writeNPY: Bool
+    let model: MobileNetV2
     /// Called with each written path, then with a one-line summary of each image.
     public var wrote: (String) -> Void = { _ in }
     public var note: (String) -> Void = { _ in }
@@ -44,13 +46,13 @@ public struct ExplainJob {
     /// Throws `EngineError.noClassificationTop` for weights without the top and `notASpatialLayer`
     /// for a layer that has no map (the pooled vector, `predictions`).
     public init(
-        session: Session, classChoice: ClassChoice, layer: ResolvedLayer, method: ExplainMethod,
+        session: Session, classChoice: ClassChoice, layer: LayerChoice, method: ExplainMethod,
         topChannels: Int?, columns: Int = 4, directory: String, writeNPY: Bool
     ) throws {
-        guard session.model.architecture.classes != nil else { throw EngineError.noClassificationTop }
-        if layer.layer.kind == .dense || layer.layer.kind == .globalAveragePooling {
-            throw EngineError.notASpatialLayer(layer.requested)
-        }
+        guard session.labels != nil else { throw EngineError.noClassificationTop }
+        guard let model = session.model else { throw ModelFileError.explainNotYet(file: session.sourcePath) }
+        if !layer.layer.isSpatial { throw EngineError.notASpatialLayer(layer.requested) }
+        self.model = model
         self.session = session
         self.classChoice = classChoice
         self.layer = layer
@@ -63,7 +65,7 @@ public struct ExplainJob {
 
     public func explain(_ image: PreparedImage) throws {
         let needsLayer = method.gradCAM || topChannels != nil
-        let e = try session.model.explain(
+        let e = try model.explain(
             image.tensor, class: classChoice, gradCAMLayer: needsLayer ? layer.layer.name : nil,
             saliency: method.saliency)
         let classes = e.probabilities.count
@@ -129,8 +131,8 @@ public struct ExplainJob {
                 (key: "Class", value: classText),
                 (key: "Probability", value: String(format: "%.6f", Double(explained.probability))),
                 (key: "Logit", value: String(explained.logit)),
-                (key: "Input", value: image.path), (key: "Weights", value: session.weights.path),
-                (key: "Input size", value: "\(session.inputSize)x\(session.inputSize)"),
+                (key: "Input", value: image.path), (key: session.sourceKind, value: session.sourcePath),
+                (key: "Input size", value: session.inputSizeDescription),
             ])
         wrote(path)
     }

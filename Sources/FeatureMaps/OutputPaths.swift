@@ -1,8 +1,11 @@
 /// Names of the files commands write.
 public enum OutputPaths {
-    /// "DIR/<image stem>_<layer>.<ext>"; "./" is left out for the current directory.
+    /// "DIR/<image stem>_<layer>.<ext>"; "./" is left out for the current directory. In the
+    /// layer's part, "/" (a nested layer, "base/Conv1"), ":" (a shared layer's call, "conv:1") and
+    /// control characters become "_": a name from a model file never leaves DIR.
     public static func file(directory: String, stem: String, layer: String, extension ext: String) -> String {
-        let name = "\(stem)_\(layer).\(ext)"
+        let safe = String(layer.unicodeScalars.map { $0 == "/" || $0 == ":" || $0.properties.generalCategory == .control ? "_" : Character($0) })
+        let name = "\(stem)_\(safe).\(ext)"
         if directory == "." || directory.isEmpty { return name }
         return directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }

@@ -7,31 +7,21 @@ extension Session {
     /// each (or why it failed), in input order. Several images: `threads` workers, each with its own
     /// one-thread forward pass, take the next image as they finish one, so one image is decoded
     /// while another is in its forward pass and every core is busy. One image: one forward pass
-    /// with `threads` threads. Results do not depend on `threads` (see `ForwardPass`).
+    /// with `threads` threads. Results do not depend on `threads` (see `NetworkPass`).
     public func classifyAll(_ paths: [String], top k: Int, threads: Int) -> [Result<[Prediction], Error>] {
         let workers = max(1, min(threads, paths.count))
         if workers == 1 {
-            let pass = ForwardPass(model: model, threads: max(1, threads))
+            let pass = NetworkPass(session: self, threads: max(1, threads))
             return paths.map { path in Result { try classify(try prepare(imageAt: path), top: k, using: pass) } }
         }
         let queue = WorkQueue(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let pass = ForwardPass(model: model, threads: 1)
+            let pass = NetworkPass(session: self, threads: 1)
             while let i = queue.claim() {
                 queue.finish(i, Result { try classify(try prepare(imageAt: paths[i]), top: k, using: pass) })
             }
         }
         return queue.results.map { $0! }
-    }
-
-    /// The top `k` classes, computed with `pass`.
-    public func classify(_ image: PreparedImage, top k: Int, using pass: ForwardPass) throws -> [Prediction] {
-        Predictions.top(k, of: try pass.classify(image.tensor))
-    }
-
-    /// The outputs of `layers`, computed with `pass`; the pass stops after the deepest one.
-    public func activations(_ image: PreparedImage, layers: [ResolvedLayer], using pass: ForwardPass) throws -> [String: Tensor] {
-        try pass.run(image.tensor, capture: Set(layers.map(\.layer.name)))
     }
 
     /// How many threads the commands use: the machine's cores, at most 8 (a layer has at most 18

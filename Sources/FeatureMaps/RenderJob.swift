@@ -7,7 +7,7 @@ import FeatureMapsRender
 /// (and `predictions` for the overview), one grid PNG per layer, optionally the overview PNG.
 public struct RenderJob {
     public let session: Session
-    public let layers: [ResolvedLayer]
+    public let layers: [LayerChoice]
     public let selection: ChannelSelection
     public let columns: Int
     public let normalization: Normalization
@@ -18,7 +18,7 @@ public struct RenderJob {
     public var note: (String) -> Void = { _ in }
 
     public init(
-        session: Session, layers: [ResolvedLayer], selection: ChannelSelection, columns: Int,
+        session: Session, layers: [LayerChoice], selection: ChannelSelection, columns: Int,
         normalization: Normalization, directory: String, overview: Bool, threads: Int = Session.defaultThreads
     ) {
         self.session = session
@@ -28,22 +28,20 @@ public struct RenderJob {
         self.normalization = normalization
         self.directory = directory
         self.overview = overview
-        pass = ForwardPass(model: session.model, threads: threads)
+        pass = NetworkPass(session: session, threads: threads)
     }
 
     /// One forward pass (threads, buffers) reused for every image.
-    private let pass: ForwardPass
+    private let pass: NetworkPass
 
     public func render(_ image: PreparedImage) throws {
-        let hasTop = session.model.architecture.classes != nil
-        var capture = layers
-        if overview && hasTop { capture.append(try session.layerLookup.resolve("predictions")) }
-        let outputs = try session.activations(image, layers: capture, using: pass)
+        let top = overview ? try session.outputLayer() : nil
+        let outputs = try session.activations(image, layers: layers + (top.map { [$0] } ?? []), using: pass)
         for layer in layers {
             let spec = GridSpec(
                 layerName: layer.requested, resolvedName: layer.isAlias ? layer.layer.name : nil,
                 selection: selection, normalization: normalization, columns: columns)
-            let grid = try GridRenderer.render(outputs[layer.layer.name]!, spec: spec)
+            let grid = try GridRenderer.render(try Self.map(outputs[layer.key]!, layer), spec: spec)
             let path = OutputPaths.file(directory: directory, stem: image.stem, layer: layer.requested, extension: "png")
             try PNGOutput.write(
                 grid.image, to: path,
@@ -59,18 +57,19 @@ public struct RenderJob {
         }
         guard overview else { return }
         let predictions =
-            hasTop
-            ? Predictions.top(OverviewRenderer.maxPredictions, of: outputs["predictions"]!.data).map {
-                OverviewPrediction(label: $0.imageNetClass?.label ?? "class \($0.classIndex)", probability: $0.probability)
-            } : []
+            top.map { top in
+                Predictions.top(OverviewRenderer.maxPredictions, of: outputs[top.key]!.data, labels: session.labels?.custom).map {
+                    OverviewPrediction(label: $0.label, probability: $0.probability)
+                }
+            } ?? []
         let rowSelection: ChannelSelection = {
             if case .strongest = selection { return .strongest(OverviewRenderer.channelsPerRow) }
             return .first(OverviewRenderer.channelsPerRow)
         }()
-        let rows = layers.map {
+        let rows = try layers.map {
             OverviewRow(
                 layerName: $0.requested, resolvedName: $0.isAlias ? $0.layer.name : nil,
-                map: outputs[$0.layer.name]!, selection: rowSelection)
+                map: try Self.map(outputs[$0.key]!, $0), selection: rowSelection)
         }
         let picture = try OverviewRenderer.render(
             input: image.networkImage, predictions: predictions, rows: rows,
@@ -89,8 +88,18 @@ public struct RenderJob {
 
     private func metadata(_ image: PreparedImage, extra: [(String, String)]) -> [(key: String, value: String)] {
         extra.map { (key: $0.0, value: $0.1) } + [
-            (key: "Input", value: image.path), (key: "Weights", value: session.weights.path),
-            (key: "Input size", value: "\(session.inputSize)x\(session.inputSize)"),
+            (key: "Input", value: image.path), (key: session.sourceKind, value: session.sourcePath),
+            (key: "Input size", value: session.inputSizeDescription),
         ]
+    }
+
+    /// A layer's value as the grid renderer takes it: (H, W, C) as it is, a (C,) vector as 1x1xC.
+    static func map(_ value: NDArray, _ layer: LayerChoice) throws -> Tensor {
+        let d = value.shape.dims
+        switch d.count {
+        case 3 where d.allSatisfy({ $0 > 0 }): return Tensor(height: d[0], width: d[1], channels: d[2], data: value.data)
+        case 1 where d[0] > 0: return Tensor(height: 1, width: 1, channels: d[0], data: value.data)
+        default: throw ModelFileError.notAMap(layer: layer.requested, shape: ModelLayer.describe(d))
+        }
     }
 }

@@ -53,19 +53,23 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         try Report.running {
-            let session = try Session.open(weightsFlag: weightsOptions.weights, inputSize: inputOptions.inputSize)
-            let last = session.model.architecture.classes == nil ? "out_relu" : "predictions"
-            let resolved = try session.resolve(layers: layers.map(parseLayerList) ?? [last])
+            let session = try weightsOptions.openSession(inputOptions)
+            let last = session.model == nil ? [] : [session.labels == nil ? "out_relu" : "predictions"]
+            let resolved = try session.resolve(layers: layers.map(parseLayerList) ?? last)
             let prepared =
                 try image.map { try session.prepare(imageAt: $0) }
                 ?? session.prepare(BuiltInImage.notebookTestImage(), path: BuiltInImage.name)
             let options = BenchmarkOptions(
-                runs: runs, warmup: warmup, threads: threads, layers: resolved.map(\.layer.name),
+                runs: runs, warmup: warmup, threads: threads, layers: resolved.map(\.key),
                 simd: simd.flatMap(SIMDWidth.init(rawValue:)) ?? .best)
             var report = try Benchmark.run(session, image: prepared, options: options)
             // After the passes, so that the peak memory reported is the forward pass's.
-            report.weightsLoad = try Benchmark.weightsLoad(path: session.location.path, runs: 5)
-            report.weightsLoadInProcess = try Benchmark.weightsLoad(path: session.location.path, runs: 5, isolated: false)
+            if case .mobileNetV2(_, let location) = session.network {
+                report.weightsLoad = try Benchmark.weightsLoad(path: location.path, runs: 5)
+                report.weightsLoadInProcess = try Benchmark.weightsLoad(path: location.path, runs: 5, isolated: false)
+            } else {
+                report.weightsLoad = try Benchmark.modelLoad(path: session.sourcePath, runs: 5)
+            }
             Report.output(json ? report.json.encoded(pretty: true) : BenchOutput.table(report))
             return .success
         }

@@ -5,8 +5,11 @@ import FeatureMapsEngine
 
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the most probable ImageNet classes of each image.",
-        discussion: "Each line: rank, label, probability, WordNet id and class index, as Keras's decode_predictions.")
+        abstract: "Print the most probable classes of each image.",
+        discussion: """
+            Each line: rank, label, probability, WordNet id (ImageNet classes) and class index, as Keras's decode_predictions. \
+            A model whose output is not a softmax prints its raw scores.
+            """)
 
     @OptionGroup var weightsOptions: WeightsOptions
     @OptionGroup var inputOptions: InputOptions
@@ -18,7 +21,7 @@ struct Classify: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
-    @Argument(help: ArgumentHelp("JPEG or PNG images.", valueName: "image"))
+    @Argument(help: ArgumentHelp("JPEG or PNG images, or .npy arrays fed as they are.", valueName: "image"))
     var images: [String]
 
     func validate() throws {
@@ -28,8 +31,8 @@ struct Classify: ParsableCommand {
 
     func run() throws {
         try Report.running {
-            let session = try weightsOptions.openSession(inputSize: inputOptions.inputSize)
-            guard let classes = session.model.architecture.classes else { throw EngineError.noClassificationTop }
+            let session = try weightsOptions.openSession(inputOptions)
+            guard let classes = session.labels?.count else { throw Self.noClasses(session) }
             guard top <= classes else { throw ValidationError("--top \(top) is more than the \(classes) classes the model has") }
             var results: [JSONValue] = []
             let computed = session.classifyAll(images, top: top, threads: threadOptions.count)
@@ -38,9 +41,9 @@ struct Classify: ParsableCommand {
                 defer { index += 1 }
                 let predictions = try computed[index].get()
                 if json {
-                    results.append(ClassifyOutput.json(path: path, predictions))
+                    results.append(ClassifyOutput.json(path: path, predictions, probabilities: session.outputIsProbability))
                 } else {
-                    Report.output(ClassifyOutput.text(path: path, predictions))
+                    Report.output(ClassifyOutput.text(path: path, predictions, probabilities: session.outputIsProbability))
                 }
             }
             if json { Report.output(JSONValue.array(results).encoded(pretty: true)) }
@@ -49,14 +52,24 @@ struct Classify: ParsableCommand {
     }
 }
 
+extension Classify {
+    /// Why a session cannot classify: MobileNetV2 without its top, or a model whose output is no vector.
+    static func noClasses(_ session: Session) -> Error {
+        guard case .model(let file) = session.network else { return EngineError.noClassificationTop }
+        return ModelFileError.noVectorOutput(shape: ModelLayer.describe(file.graph.shape(of: file.graph.outputs[0]).dims))
+    }
+}
+
 enum ClassifyOutput {
-    /// "cat.png" then one line per class: "  1. Egyptian cat   77.83%  n02124075  285".
-    static func text(path: String, _ predictions: [Prediction]) -> String {
-        let width = predictions.map { ($0.imageNetClass?.label ?? "class \($0.classIndex)").count }.max() ?? 0
+    /// "cat.png" then one line per class: "  1. Egyptian cat   77.83%  n02124075  285" (a score
+    /// instead of a percentage when the output is not a softmax).
+    static func text(path: String, _ predictions: [Prediction], probabilities: Bool = true) -> String {
+        let width = predictions.map(\.label.count).max() ?? 0
         var lines = [path]
         for p in predictions {
-            let label = p.imageNetClass?.label ?? "class \(p.classIndex)"
-            let percent = String(format: "%6.2f%%", Double(p.probability) * 100)
+            let label = p.label
+            let percent =
+                probabilities ? String(format: "%6.2f%%", Double(p.probability) * 100) : String(format: "%10.5g", Double(p.probability))
             lines.append(
                 "  \(p.rank). \(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(percent)  "
                     + "\(p.imageNetClass?.wordNetID ?? "-")  \(p.classIndex)")
@@ -64,7 +77,7 @@ enum ClassifyOutput {
         return lines.joined(separator: "\n")
     }
 
-    static func json(path: String, _ predictions: [Prediction]) -> JSONValue {
+    static func json(path: String, _ predictions: [Prediction], probabilities: Bool = true) -> JSONValue {
         .object([
             ("image", .string(path)),
             (
@@ -74,8 +87,8 @@ enum ClassifyOutput {
                         .object([
                             ("rank", .int(p.rank)), ("index", .int(p.classIndex)),
                             ("wnid", p.imageNetClass.map { .string($0.wordNetID) } ?? .null),
-                            ("label", p.imageNetClass.map { .string($0.label) } ?? .null),
-                            ("probability", .double(Double(p.probability))),
+                            ("label", .string(p.label)),
+                            (probabilities ? "probability" : "score", .double(Double(p.probability))),
                         ])
                     })
             ),

@@ -60,7 +60,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         try Report.running {
-            let session = try weightsOptions.openSession(inputSize: inputOptions.inputSize)
+            let session = try weightsOptions.openSession(inputOptions)
             let resolved = try session.resolve(layers: [layer])[0]
             Report.aliases([resolved])
             var job = try ExplainJob(

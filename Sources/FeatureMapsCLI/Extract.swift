@@ -4,7 +4,7 @@ import FeatureMapsEngine
 
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the activations of layers as NumPy .npy files (float32, H x W x C).",
+        abstract: "Write the activations of layers as NumPy .npy files (float32, Keras's shape: (H, W, C) maps, (C,) vectors).",
         discussion: "One file per image and layer: DIR/<image stem>_<layer>.npy; each written path is printed.")
 
     @OptionGroup var weightsOptions: WeightsOptions
@@ -17,7 +17,7 @@ struct Extract: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory for the .npy files (created if missing).", valueName: "dir"))
     var out: String = "."
 
-    @Argument(help: ArgumentHelp("JPEG or PNG images.", valueName: "image"))
+    @Argument(help: ArgumentHelp("JPEG or PNG images, or .npy arrays fed as they are.", valueName: "image"))
     var images: [String]
 
     func validate() throws {
@@ -27,18 +27,19 @@ struct Extract: ParsableCommand {
 
     func run() throws {
         try Report.running {
-            let session = try weightsOptions.openSession(inputSize: inputOptions.inputSize)
+            let session = try weightsOptions.openSession(inputOptions)
             let resolved = try session.resolve(layers: parseLayerList(layers))
             Report.aliases(resolved)
             try AtomicFile.prepareDirectory(out)
-            let pass = ForwardPass(model: session.model, threads: threadOptions.count)
+            let pass = NetworkPass(session: session, threads: threadOptions.count)
             var stems = OutputStems()
             return try Report.forEach(images) { path in
                 let image = Report.claimStem(try session.prepare(imageAt: path), in: &stems)
                 let outputs = try session.activations(image, layers: resolved, using: pass)
                 for layer in resolved {
                     let file = OutputPaths.file(directory: out, stem: image.stem, layer: layer.requested, extension: "npy")
-                    try AtomicFile.write(NPY.encode(outputs[layer.layer.name]!), to: file)
+                    let value = outputs[layer.key]!
+                    try AtomicFile.write(NPY.encode(float32: value.data, shape: value.shape.dims), to: file)
                     Report.output(file)
                 }
             }

@@ -6,7 +6,11 @@ import FeatureMapsWeights
 struct Layers: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List every layer with its kind, output shape, parameters and alias, like Keras's model.summary().",
-        discussion: "Channel counts come from the weights file; with --alpha, from Keras's architecture for that width (no file read or downloaded).")
+        discussion: """
+            Channel counts come from the weights file; with --alpha, from Keras's architecture for that width (no file read or \
+            downloaded). With --model, every layer of the file with its class, output shape, parameters and the layers it \
+            reads; a nested model's layers are indented under it.
+            """)
 
     @OptionGroup var weightsOptions: WeightsOptions
 
@@ -17,14 +21,20 @@ struct Layers: ParsableCommand {
 
     func run() throws {
         try Report.running {
+            if weightsOptions.model != nil {
+                let session = try weightsOptions.openSession(input)
+                Report.output(json ? ModelLayersOutput.json(session).encoded(pretty: true) : ModelLayersOutput.table(session))
+                return .success
+            }
             let architecture: MobileNetV2Architecture
             if weightsOptions.alpha != nil {
                 // --alpha here shows Keras's architecture for that width without reading any file.
                 architecture = MobileNetV2Architecture(alpha: try weightsOptions.variant().alphaValue)
             } else {
-                architecture = try weightsOptions.openSession(inputSize: input.inputSize).model.architecture
+                architecture = try weightsOptions.openSession(input).model!.architecture
             }
-            let layers = architecture.layers(height: input.inputSize, width: input.inputSize)
+            let size = input.inputSize ?? 224
+            let layers = architecture.layers(height: size, width: size)
             Report.output(json ? LayersOutput.json(layers, architecture).encoded(pretty: true) : LayersOutput.table(layers, architecture))
             return .success
         }

@@ -1,9 +1,30 @@
 import ArgumentParser
 import FeatureMaps
 import FeatureMapsWeights
+import FeatureMapsEngine
 
-/// Where the weights come from; shared by every command that runs the network.
+/// Which network runs and how it is fed; shared by every command that runs the network.
 struct WeightsOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Your own Keras model: a .keras file or a full-model .h5 (model.save). Default: MobileNetV2 from --weights.",
+            valueName: "file"))
+    var model: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Class names, in class order: one per line, or a JSON list. Default: ImageNet's for 1000 classes.", valueName: "file"))
+    var labels: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Keras's preprocess_input mode for images: tf (x/127.5-1), caffe (BGR minus mean), torch, none (0..255). "
+                + "Default: MobileNetV2 tf; a model file: none when it preprocesses inside, else by its Keras application name.",
+            valueName: "mode"))
+    var preprocess: Preprocessing?
+
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -23,6 +44,12 @@ struct WeightsOptions: ParsableArguments {
 
     func validate() throws {
         if alpha != nil && weights != nil { throw ValidationError("give either --alpha or --weights, not both") }
+        if let model, weights != nil || alpha != nil {
+            throw ValidationError("--model \(model) holds its own weights; leave out \(weights != nil ? "--weights" : "--alpha")")
+        }
+        if model == nil, let preprocess, preprocess != .tf {
+            throw ValidationError("--preprocess \(preprocess.rawValue) applies to --model files; MobileNetV2 weights are fed as Keras does (tf)")
+        }
         _ = try variant()
     }
 
@@ -31,13 +58,28 @@ struct WeightsOptions: ParsableArguments {
         try WeightsVariant.fromOptions(alpha: alpha ?? "1.0", rows: 224, includeTop: true)
     }
 
-    /// Finds, downloads if needed (showing progress on stderr) and loads the weights.
-    func openSession(inputSize: Int) throws -> Session {
+    /// Reads the model file, or finds, downloads if needed (showing progress on stderr) and loads
+    /// the MobileNetV2 weights; says on stderr which preprocessing a model file gets when that
+    /// was a guess.
+    func openSession(_ input: InputOptions) throws -> Session {
+        if let model {
+            let session = try Session.open(modelPath: model, inputSize: input.inputSize, preprocessing: preprocess, labelsPath: labels)
+            if case .model(let file) = session.network, preprocess == nil, !file.preprocessing.isKnown {
+                Report.note(
+                    "\(model): images go in as pixels 0..255 (--preprocess none): \(file.preprocessing.reason); "
+                        + "if it was trained on preprocessed images, give --preprocess tf, caffe or torch")
+            }
+            return session
+        }
+        if let size = input.inputSize, !(32...2048).contains(size) {
+            throw ValidationError("--input-size \(size) is out of range: use 32 to 2048 (MobileNetV2 needs at least 32)")
+        }
         let display = DownloadDisplay()
         defer { display.finish() }
-        return try Session.open(
-            weightsFlag: weights, inputSize: inputSize, variant: try variant(), offline: offline,
+        let session = try Session.open(
+            weightsFlag: weights, inputSize: input.inputSize ?? 224, variant: try variant(), offline: offline,
             progress: { display.handle($0) })
+        return try labels.map { try session.labelled(by: $0) } ?? session
     }
 }
 
@@ -45,12 +87,14 @@ struct WeightsOptions: ParsableArguments {
 struct InputOptions: ParsableArguments {
     @Option(
         name: .long, parsing: .unconditional,
-        help: ArgumentHelp("The network's input size: images are resized to N x N pixels (no crop).", valueName: "N"))
-    var inputSize: Int = 224
+        help: ArgumentHelp(
+            "The network's input size: images are resized to N x N pixels (no crop). Default 224, or a model file's own size.",
+            valueName: "N"))
+    var inputSize: Int?
 
     func validate() throws {
-        guard (32...2048).contains(inputSize) else {
-            throw ValidationError("--input-size \(inputSize) is out of range: use 32 to 2048 (MobileNetV2 needs at least 32)")
+        if let inputSize, !(1...4096).contains(inputSize) {
+            throw ValidationError("--input-size \(inputSize) is out of range: use 32 to 2048 for MobileNetV2, 1 to 4096 with --model")
         }
     }
 }
@@ -73,3 +117,5 @@ struct ThreadOptions: ParsableArguments {
 func parseLayerList(_ text: String) -> [String] {
     text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 }
+
+extension Preprocessing: ExpressibleByArgument {}

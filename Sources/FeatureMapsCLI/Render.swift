@@ -16,8 +16,13 @@ struct Render: ParsableCommand {
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var threadOptions: ThreadOptions
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated layer names (Keras names or block_N_conv1).", valueName: "L1,L2"))
-    var layers = "block_1_conv1,block_3_conv1,block_6_conv1"
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Comma-separated layer names (Keras names or block_N_conv1). Default: block_1_conv1,block_3_conv1,block_6_conv1; "
+                + "with --model, an early, a middle and a deep feature map of the model (said on stderr).",
+            valueName: "L1,L2"))
+    var layers: String?
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How many channels per layer (default 16).", valueName: "N"))
     var channels: Int?
@@ -45,7 +50,7 @@ struct Render: ParsableCommand {
     var images: [String] = []
 
     func validate() throws {
-        guard !parseLayerList(layers).isEmpty else { throw ValidationError("--layers needs at least one layer name") }
+        if let layers, parseLayerList(layers).isEmpty { throw ValidationError("--layers needs at least one layer name") }
         guard columns >= 1 else { throw ValidationError("--columns \(columns) must be at least 1") }
         if let channels, channels < 1 { throw ValidationError("--channels \(channels) must be at least 1") }
         if let channels, let channelList {
@@ -64,8 +69,10 @@ struct Render: ParsableCommand {
 
     func run() throws {
         try Report.running {
-            let session = try weightsOptions.openSession(inputSize: inputOptions.inputSize)
-            let resolved = try session.resolve(layers: parseLayerList(layers))
+            let session = try weightsOptions.openSession(inputOptions)
+            let names = layers.map(parseLayerList) ?? Self.defaultLayers(session)
+            if layers == nil && session.model == nil { Report.note("rendering \(names.joined(separator: ", ")) (pick others with --layers)") }
+            let resolved = try session.resolve(layers: names)
             Report.aliases(resolved)
             try AtomicFile.prepareDirectory(out)
             var job = RenderJob(
@@ -81,6 +88,21 @@ struct Render: ParsableCommand {
             var stems = OutputStems()
             return try Report.forEach(images) { try job.render(Report.claimStem(session.prepare(imageAt: $0), in: &stems)) }
         }
+    }
+}
+
+extension Render {
+    /// The lab's layers for MobileNetV2; for a model file, an early, a middle and a deep layer
+    /// with a spatial map (the first, middle and last of the layers whose output is H x W x C
+    /// with H, W > 1, that are not InputLayer, padding or a nested model's own row).
+    static func defaultLayers(_ session: Session) -> [String] {
+        guard session.model == nil else { return ["block_1_conv1", "block_3_conv1", "block_6_conv1"] }
+        let maps = session.layers.filter {
+            $0.isSpatial && !["InputLayer", "ZeroPadding2D", "Functional", "Sequential", "Model"].contains($0.className)
+        }
+        guard !maps.isEmpty else { return session.layers.last.map { [$0.name] } ?? [] }
+        let picks = [0, maps.count / 2, maps.count - 1].map { maps[$0].name }
+        return picks.enumerated().filter { !picks[..<$0.offset].contains($0.element) }.map(\.element)
     }
 }
 

@@ -5,6 +5,7 @@ import FeatureMapsEngine
 import FeatureMapsImages
 import FeatureMapsRender
 import FeatureMapsWeights
+import FeatureMapsModels
 import FeatureMapsSupport
 
 /// The documented exit statuses (README, "Exit status").
@@ -30,6 +31,18 @@ enum Status: Int32 {
         case is LayerLookupError, is ValidationError, is RenderError: self = .usage
         case let e as EngineError:
             if case .noClassificationTop = e { self = .weights } else { self = .usage }
+        case is ModelError: self = .weights
+        case let e as GraphError:
+            switch e {
+            case .unknownNode, .ambiguousNode: self = .usage
+            default: self = .weights
+            }
+        case let e as ModelFileError:
+            switch e {
+            case .graph, .weightsOnly, .inputCount, .notAnImageModel: self = .weights
+            case .arrayShape, .arrayUnreadable: self = .inputImage
+            default: self = .usage
+            }
         default: self = .internalError
         }
     }
@@ -106,9 +119,9 @@ enum Report {
     }
 
     /// Says once on stderr what each alias stands for: "block_1_conv1 = block_1_expand_relu (112x112x96)".
-    static func aliases(_ layers: [ResolvedLayer]) {
+    static func aliases(_ layers: [LayerChoice]) {
         for l in layers where l.isAlias {
-            note("\(l.requested) = \(l.layer.name) (\(l.layer.shape))")
+            note("\(l.requested) = \(l.layer.name) (\(l.layer.shape.map(String.init).joined(separator: "x")))")
         }
     }
 }

@@ -24,23 +24,28 @@ public enum ImageNet {
 public struct Prediction: Sendable, Equatable {
     public let rank: Int  // 1-based
     public let classIndex: Int
+    /// The probability (or, for a model without softmax, the raw score).
     public let probability: Float
+    /// The class's name: the user's label, ImageNet's, or "class N".
+    public let label: String
     /// Nil when the model's classes are not the 1000 ImageNet classes.
     public let imageNetClass: ImageNetClass?
 }
 
 public enum Predictions {
-    /// The `k` most probable classes, most probable first (ties: lower index first).
-    /// ImageNet labels are attached when there are exactly 1000 classes.
-    public static func top(_ k: Int, of probabilities: [Float]) -> [Prediction] {
+    /// The `k` most probable classes, most probable first (ties: lower index first). Named by
+    /// `labels` (one per class) when given, else ImageNet's when there are exactly 1000 classes,
+    /// else "class N".
+    public static func top(_ k: Int, of probabilities: [Float], labels: [String]? = nil) -> [Prediction] {
         let order = probabilities.indices.sorted {
             probabilities[$0] != probabilities[$1] ? probabilities[$0] > probabilities[$1] : $0 < $1
         }
-        let labelled = probabilities.count == ImageNet.classes.count
+        let imageNet = labels == nil && probabilities.count == ImageNet.classes.count
         return order.prefix(max(0, k)).enumerated().map { rank, index in
             Prediction(
                 rank: rank + 1, classIndex: index, probability: probabilities[index],
-                imageNetClass: labelled ? ImageNet.classes[index] : nil)
+                label: labels?[index] ?? (imageNet ? ImageNet.classes[index].label : "class \(index)"),
+                imageNetClass: imageNet ? ImageNet.classes[index] : nil)
         }
     }
 }

@@ -15,7 +15,7 @@ struct DescriptionBuilder {
 
     init(
         top: KerasJSON, format: KerasModelDescription.Format, version: KerasVersion, backend: String?,
-        file: String, entry: String
+        file: String, entry: String, check: KerasModelFile.LayerCheck? = nil
     ) throws {
         self.format = format
         self.version = version
@@ -46,11 +46,22 @@ struct DescriptionBuilder {
         outputs = try top.outputs.map { try resolver.reference($0, scope: 0, from: nil, qualifiedNames: resolved.qualifiedNames) }
         self.resolved = resolved
         self.flattener = flattener
+        if let check {  // the engine's say, on the architecture alone: before any weight is read
+            for layer in try finishing(with: nil).layers {
+                if let reason = check(layer) {
+                    throw ModelError.unsupportedLayer(file: file, layer: ModelError.Layer(layer.qualifiedName, layer.className), reason: reason)
+                }
+            }
+        }
     }
 
     /// The description, with `stored`'s arrays assigned to layers and checked; without `stored`,
     /// the architecture alone (no weights, none checked).
     mutating func finish(with stored: KerasStoredFile.StoredModel?) throws -> KerasModelDescription {
+        try finishing(with: stored)
+    }
+
+    private func finishing(with stored: KerasStoredFile.StoredModel?) throws -> KerasModelDescription {
         let drafts = flattener.drafts
         let assignment = WeightAssignment(file: file, drafts: drafts, names: resolved.qualifiedNames, scopeClasses: flattener.scopeClasses)
         let assigned: WeightAssignment.Assigned

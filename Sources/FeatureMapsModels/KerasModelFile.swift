@@ -20,7 +20,8 @@ public enum KerasModelFile {
     }
 
     /// The engine's say: nil to accept a layer, or why it cannot run it (asked for every layer the
-    /// reader itself accepts, after all other checks).
+    /// reader itself accepts, after the config's own checks and before any weight is read; the
+    /// layer's `weights` are empty then).
     public typealias LayerCheck = @Sendable (KerasLayerDescription) -> String?
 
     public static func read(
@@ -28,19 +29,10 @@ public enum KerasModelFile {
         check: LayerCheck? = nil
     ) throws -> Contents {
         try checkReadable(path)
-        let contents: Contents
         switch try sniff(path) {
-        case .zip: contents = .model(try readArchive(path, limits: KerasArchive.Limits(), isolated: isolated, deadline: readerDeadline))
-        case .hdf5: contents = try readHDF5(path, isolated: isolated, deadline: readerDeadline)
+        case .zip: return .model(try readArchive(path, limits: KerasArchive.Limits(), isolated: isolated, deadline: readerDeadline, check: check))
+        case .hdf5: return try readHDF5(path, isolated: isolated, deadline: readerDeadline, check: check)
         }
-        if case .model(let description) = contents, let check {
-            for layer in description.layers {
-                if let reason = check(layer) {
-                    throw ModelError.unsupportedLayer(file: path, layer: ModelError.Layer(layer.qualifiedName, layer.className), reason: reason)
-                }
-            }
-        }
-        return contents
     }
 
     /// The architecture a config describes (config.json's or model_config's JSON), checked as
@@ -57,7 +49,9 @@ public enum KerasModelFile {
         return try builder.finish(with: nil)
     }
 
-    static func readArchive(_ path: String, limits: KerasArchive.Limits, isolated: Bool, deadline: Double) throws -> KerasModelDescription {
+    static func readArchive(
+        _ path: String, limits: KerasArchive.Limits, isolated: Bool, deadline: Double, check: LayerCheck? = nil
+    ) throws -> KerasModelDescription {
         var archive = try KerasArchive(path: path, limits: limits)
         let metadata = try json(archive.data(KerasArchive.metadataName, limit: limits.metadata), file: path, entry: KerasArchive.metadataName)
         guard let version = metadata["keras_version"]?.string else {
@@ -67,7 +61,7 @@ public enum KerasModelFile {
         let config = try json(archive.data(KerasArchive.configName, limit: limits.config), file: path, entry: KerasArchive.configName)
         var builder = try DescriptionBuilder(
             top: config, format: .keras, version: kerasVersion, backend: nil,
-            file: path, entry: KerasArchive.configName)
+            file: path, entry: KerasArchive.configName, check: check)
         guard archive.has(KerasArchive.weightsName) else {
             throw ModelError.entryMissing(file: path, entry: KerasArchive.weightsName)
         }
@@ -95,7 +89,7 @@ public enum KerasModelFile {
         return try builder.finish(with: model)
     }
 
-    static func readHDF5(_ path: String, isolated: Bool, deadline: Double) throws -> Contents {
+    static func readHDF5(_ path: String, isolated: Bool, deadline: Double, check: LayerCheck? = nil) throws -> Contents {
         // The config is parsed and checked (graph, policy, caps) before the weights are read.
         var builder: DescriptionBuilder?
         let stored: KerasStoredFile
@@ -109,7 +103,7 @@ public enum KerasModelFile {
                     top: try json(Data(text.utf8), file: path, entry: "model_config"), format: .h5,
                     version: try parseVersion(version, file: path),
                     backend: attributes["backend"] ?? attributes["model_weights/backend"],
-                    file: path, entry: "model_config")
+                    file: path, entry: "model_config", check: check)
             }
         } catch let error as WeightsError {
             throw ModelError.hdf5(file: path, entry: nil, error)

@@ -5,7 +5,7 @@ import FeatureMapsEngine
 // rebuild is the model: a nested model's call runs its layers on the call's tensors, so each call
 // of a nested model instantiates its inner layers once more, with the same weights; an inner
 // InputLayer is no node, its value is the tensor the outer call passed. A nested model's name is
-// an alias of its output (of its first call).
+// an alias of its output, its InputLayer's name an alias of that input (of its first call).
 //
 // Iterative over layers and calls; recursion only follows nesting (at most
 // ModelFlattener.maxDepth levels), so a hostile 100,000-layer chain needs no deep stack.
@@ -64,7 +64,14 @@ private struct SpecBridge {
             let layer = description.layers[index]
             if layer.isModel { continue }
             if layer.className == "InputLayer" {
-                guard bindings == nil else { continue }
+                if let bindings {  // a nested model's input: the tensor its (first) call passed
+                    if aliases[layer.qualifiedName] == nil, let k = nestedInputs(of: layer).firstIndex(where: { $0.layerIndex == index }),
+                        k < bindings.count
+                    {
+                        aliases[layer.qualifiedName] = bindings[k]
+                    }
+                    continue
+                }
                 instances[id].made[CallKey(layer: index, call: 0)] = append(layer, inputs: [])
                 continue
             }

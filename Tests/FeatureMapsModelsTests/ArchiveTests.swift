@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 import ZIPFoundation
 @testable import FeatureMapsModels
 

@@ -16,7 +16,7 @@ final class ExplainCostBenchmark: XCTestCase {
         let weights = FileManager.default.fileExists(atPath: shared) ? shared : Fixtures.fixtureWeights
         let session = try Session.open(weightsFlag: weights)
         let image = try session.prepare(imageAt: Fixtures.fixtureImage)
-        let model = session.model
+        let model = session.model!
         let cases: [(name: String, layer: String?, saliency: Bool)] = [
             ("Grad-CAM at out_relu", "out_relu", false),
             ("Grad-CAM at block_13_expand_relu", "block_13_expand_relu", false),

@@ -15,7 +15,8 @@ final class RenderOracleTests: XCTestCase {
         for layer in try XCTUnwrap(manifest["layers"] as? [[String: Any]]) {
             let name = try XCTUnwrap(layer["name"] as? String)
             let channels = try XCTUnwrap(layer["channels"] as? [Int])
-            let map = try XCTUnwrap(try session.activations(image, layers: [session.layerLookup.resolve(name)])[name])
+            let value = try XCTUnwrap(try session.activations(image, layers: [session.resolve(name)])[name])
+            let map = Tensor(height: value.shape[0], width: value.shape[1], channels: value.shape[2], data: value.data)
             for normalization in Normalization.allCases {
                 let file = try XCTUnwrap(layer[normalization == .channel ? "channel_file" : "layer_file"] as? String)
                 let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("Fixtures/reference/render/" + file))))

@@ -45,8 +45,11 @@ public final class GraphExecutor {
     }
 
     /// The requested values and the run's memory statistics. `inputs` must have the shapes the
-    /// graph was built for (see `Graph.withInputShapes`).
-    public func run(_ inputs: [NDArray], values wanted: [ValueID]) throws -> (values: [ValueID: NDArray], statistics: RunStatistics) {
+    /// graph was built for (see `Graph.withInputShapes`). `observer` is called after each step
+    /// (benchmarks time the steps with it).
+    public func run(
+        _ inputs: [NDArray], values wanted: [ValueID], observer: ((ExecutionStep) -> Void)? = nil
+    ) throws -> (values: [ValueID: NDArray], statistics: RunStatistics) {
         guard inputs.count == graph.inputs.count else { throw GraphError.modelInputCount(expected: graph.inputs.count, found: inputs.count) }
         for (k, v) in graph.inputs.enumerated() where inputs[k].shape != graph.shape(of: v) {
             let node = graph.nodes[graph.values[v.index].producer!]
@@ -92,6 +95,7 @@ public final class GraphExecutor {
             let out = step.layer.forward(consume args, context)
             require(out.shape == shape, "\(step.layer.kerasClassName) returned \(out.shape), its shape rule says \(shape)")
             stats.stepsRun += 1
+            observer?(step)
             if keep.contains(step.output) { results[step.output] = out }
             if plan.lastUse[step.output.index] != nil || keep.contains(step.output) { hold(step.output, out) }
             for u in Set(step.inputs) where plan.lastUse[u.index] == i && !keep.contains(u) { release(u) }

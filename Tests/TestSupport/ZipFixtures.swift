@@ -1,33 +1,38 @@
 import Foundation
-import XCTest
 import ZIPFoundation
 
 /// Zip archives made at test time with ZIPFoundation (nothing hostile is committed): any entry
 /// names, stored or deflated, generated contents of any size, and headers patched to lie.
-enum ZipFixtures {
-    enum Content {
+public enum ZipFixtures {
+    public enum Content {
         case bytes(Data)
         /// `count` zero bytes, generated in 1 MB pieces.
         case zeros(Int)
     }
 
-    struct Entry {
-        var name: String
-        var content: Content
-        var method: CompressionMethod = .none
+    public struct Entry {
+        public var name: String
+        public var content: Content
+        public var method: CompressionMethod = .none
+
+        public init(name: String, content: Content, method: CompressionMethod = .none) {
+            self.name = name
+            self.content = content
+            self.method = method
+        }
     }
 
     /// A tiny valid Sequential config (an InputLayer and a Flatten: no weights).
-    static let tinyConfig = Data(
+    public static let tinyConfig = Data(
         """
         {"module": "keras", "class_name": "Sequential", "config": {"name": "tiny", "layers": [
           {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 4, 4, 1], "name": "input_layer"}},
           {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": "float32"}}]}}
         """.utf8)
-    static let metadata = Data(#"{"keras_version": "3.15.1", "date_saved": "2026-12-07@10:00:00"}"#.utf8)
+    public static let metadata = Data(#"{"keras_version": "3.15.1", "date_saved": "2026-12-07@10:00:00"}"#.utf8)
 
     /// metadata.json, config.json and model.weights.h5 (garbage unless given), then `extra`.
-    static func keras(
+    public static func keras(
         config: Content = .bytes(tinyConfig), configMethod: CompressionMethod = .none,
         weights: Content = .bytes(Data("not HDF5".utf8)), weightsMethod: CompressionMethod = .none,
         extra: [Entry] = []
@@ -38,7 +43,7 @@ enum ZipFixtures {
         ] + extra
     }
 
-    static func write(_ entries: [Entry], to path: String) throws {
+    public static func write(_ entries: [Entry], to path: String) throws {
         try? FileManager.default.removeItem(atPath: path)
         let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
         for entry in entries {
@@ -60,7 +65,7 @@ enum ZipFixtures {
     }
 
     /// Rewrites the uncompressed size that the local and central headers of entry `name` declare.
-    static func lie(about name: String, size: UInt32, in path: String) throws {
+    public static func lie(about name: String, size: UInt32, in path: String) throws {
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         let nameBytes = Array(name.utf8)
         func u16(_ i: Int) -> Int { Int(bytes[i]) | Int(bytes[i + 1]) << 8 }
@@ -84,7 +89,7 @@ enum ZipFixtures {
     }
 
     /// A fresh path for an archive.
-    static func path(_ name: String) -> String {
+    public static func path(_ name: String) -> String {
         let directory = NSTemporaryDirectory() + "fm-zip-fixtures-\(getpid())"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         return directory + "/" + name
