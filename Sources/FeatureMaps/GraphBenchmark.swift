@@ -10,7 +10,7 @@ extension Benchmark {
         guard case .model(let file) = session.network else { preconditionFailure("runGraph needs a model file") }
         let graph = try file.graph(for: [image.tensor.height, image.tensor.width, image.tensor.channels])
         let stops = options.layers.isEmpty ? graph.outputs : try options.layers.map { try graph.value(named: $0) }
-        let executor = GraphExecutor(graph: graph, threads: options.threads)
+        let executor = GraphExecutor(graph: graph, threads: options.threads, fusions: StandardFusions.all)
         let input = NDArray(shape: graph.shape(of: graph.inputs[0]), data: image.tensor.data)
         var order: [String] = [], macs: [String: Int] = [:], samples: [String: [Double]] = [:], totals: [Double] = []
         for run in 0..<(options.warmup + options.runs) {

@@ -16,7 +16,7 @@ public final class NetworkPass {
         self.threads = threads
         switch session.network {
         case .mobileNetV2(let weights, _): engine = .mobileNetV2(ForwardPass(model: weights.model, threads: threads, simd: simd))
-        case .model(let file): engine = .graph(GraphExecutor(graph: file.graph, threads: threads))
+        case .model(let file): engine = .graph(GraphExecutor(graph: file.graph, threads: threads, fusions: StandardFusions.all))
         }
     }
 
@@ -54,7 +54,7 @@ public final class NetworkPass {
     /// array input of another size (a model whose input size is open).
     private func executor(_ executor: GraphExecutor, for shape: [Int]) throws -> GraphExecutor {
         guard case .model(let file) = session.network, shape != file.inputShape else { return executor }
-        return GraphExecutor(graph: try file.graph(for: shape), threads: threads)
+        return GraphExecutor(graph: try file.graph(for: shape), threads: threads, fusions: StandardFusions.all)
     }
 }
 

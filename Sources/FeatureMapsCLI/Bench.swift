@@ -79,16 +79,17 @@ struct Bench: ParsableCommand {
 enum BenchOutput {
     static func table(_ r: BenchmarkReport) -> String {
         func ms(_ v: Double) -> String { String(format: "%8.3f", v) }
+        let width = max(14, (r.stages.map(\.name.count).max() ?? 0) + 2)
         var lines = [
             "forward pass \(r.inputSize)x\(r.inputSize), \(r.threads) thread(s), \(r.runs) runs, stops after \(r.stopLayer), "
                 + "OpenBLAS \(r.blasKernels) kernels, engine kernels \(r.simd)",
-            "stage          M mult-adds   median ms   min ms   max ms   GFLOP/s",
+            "stage".padding(toLength: width, withPad: " ", startingAt: 0) + "M mult-adds   median ms   min ms   max ms   GFLOP/s",
         ]
         for s in r.stages {
             let gflops = s.timing.median > 0 ? 2 * Double(s.multiplyAdds) / (s.timing.median * 1e6) : 0
             lines.append(
-                s.name.padding(toLength: 14, withPad: " ", startingAt: 0)
-                    + String(format: "%12.2f", Double(s.multiplyAdds) / 1e6) + "    " + ms(s.timing.median)
+                s.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                    + String(format: "%11.2f", Double(s.multiplyAdds) / 1e6) + "    " + ms(s.timing.median)
                     + " " + ms(s.timing.minimum) + " " + ms(s.timing.maximum) + String(format: "%10.1f", gflops))
         }
         lines.append(

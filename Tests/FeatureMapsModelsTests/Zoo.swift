@@ -11,7 +11,13 @@ enum Zoo {
     static let directory: String? = {
         var candidates = [packageRoot + "/Fixtures/zoo"]
         if let given = ProcessInfo.processInfo.environment["FEATUREMAPS_ZOO"] { candidates.insert(given, at: 0) }
-        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/classroom_cnn.keras") }
+        // A zoo: a folder with at least one model's manifest (Fixtures/zoo, or .build/zoo-large of
+        // Scripts/make_zoo_large.py given as FEATUREMAPS_ZOO).
+        return candidates.first { dir in
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).contains {
+                FileManager.default.fileExists(atPath: dir + "/" + $0 + "/manifest.json")
+            }
+        }
     }()
 
     static func path(_ name: String) throws -> String {

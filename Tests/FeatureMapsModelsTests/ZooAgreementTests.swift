@@ -54,7 +54,7 @@ final class ZooAgreementTests: XCTestCase {
     func compare(_ graph: Graph, _ x: NDArray, _ manifest: Manifest, file: String, model: String, kernels: KernelChoice) throws
         -> (Double, String)
     {
-        let executor = GraphExecutor(graph: graph, threads: 2, kernels: kernels)
+        let executor = GraphExecutor(graph: graph, threads: 2, kernels: kernels, fusions: kernels == .fast ? StandardFusions.all : [])
         // Keras's layer.output is the first call's: "name:0" where the layer is called twice.
         let names = manifest.layers.map { entry in
             let call = entry.node_index ?? ((try? graph.value(named: entry.name)) == nil ? 0 : nil)

@@ -95,3 +95,8 @@ public struct ChainFusion: FusionPass {
         return steps.indices.compactMap { i in replacement[i] ?? (absorbed.contains(i) ? nil : steps[i]) }
     }
 }
+
+/// The fusion passes every graph run gets, in order (the more specific patterns first).
+public enum StandardFusions {
+    public static var all: [any FusionPass] { [ConvolutionEpilogueFusion()] }
+}

@@ -12,6 +12,7 @@ public enum Arithmetic {
         func pixels(_ s: Shape) -> Int { s.rank == 3 ? s[0] * s[1] : 1 }
         switch layer {
         case let c as Conv2DLayer: return pixels(output) * c.kernel.values.count
+        case let c as ConvolutionWithEpilogue: return pixels(output) * c.conv.kernel.values.count
         case let d as DepthwiseConv2DLayer: return pixels(output) * d.kernel.values.count
         case let s as SeparableConv2DLayer: return pixels(output) * (s.depthwise.kernel.values.count + s.pointwise.kernel.values.count)
         case let d as DenseLayer:

@@ -10,8 +10,12 @@ enum ConvolutionGEMM {
     /// Conv2DLayer.referenceForward's result, per group g: C[M x Fg] = columns[M x K] * kernel[K x Fg]
     /// where a row of `columns` is one output pixel's window (zeros for padding), and the kernel's
     /// columns g*Fg..<(g+1)*Fg are read in place (ldb = F). A 1x1 stride-1 convolution reads the
-    /// input itself as `columns` (lda = Cin).
-    static func conv2d(_ l: Conv2DLayer, _ x: NDArray, _ context: ExecutionContext) -> NDArray {
+    /// input itself as `columns` (lda = Cin). `then`, when given, runs on each band right after its
+    /// bias and activation, while it is in cache: (the band's first value, its output pixels).
+    static func conv2d(
+        _ l: Conv2DLayer, _ x: NDArray, _ context: ExecutionContext,
+        then: ((UnsafeMutablePointer<Float>, Range<Int>) -> Void)? = nil
+    ) -> NDArray {
         let (h, w, cin) = (x.shape[0], x.shape[1], x.shape[2])
         let win = l.window(x.shape)!
         let (kh, kw, cg, f) = (l.kernel.shape[0], l.kernel.shape[1], l.kernel.shape[2], l.kernel.shape[3])
@@ -46,6 +50,7 @@ enum ConvolutionGEMM {
                             }
                         }
                         epilogue(c, count: m, channels: f, bias: l.bias?.values, l.activation)
+                        then?(c, rows.lowerBound * ow..<rows.upperBound * ow)
                     }
                 }
             }
