@@ -7,7 +7,8 @@
 //      A value read several times (a residual, a layer called twice with shared weights, Add(x, x))
 //      SUMS the gradients of its readers; constants get none; nodes whose inputs lead to no
 //      requested value are skipped.
-// Values are released after their last forward or backward use.
+// Values are released after their last forward or backward use; a value at its last use is handed
+// to the layer reading it (which may then work in place, as in the executor).
 
 /// What one gradient run found.
 public struct GraphGradientResult: Sendable {
@@ -15,7 +16,8 @@ public struct GraphGradientResult: Sendable {
     /// The logits (the LogitSource's value), e.g. (classes).
     public let logits: NDArray
     public let logitSource: LogitSource
-    /// The forward values and d logit[class] / d value of the requested names, keyed by the names given.
+    /// The forward values and d logit[class] / d value of the requested names, keyed by the names given
+    /// (the logit's own node, if requested, without its softmax).
     public let values: [String: NDArray]
     public let gradients: [String: NDArray]
     /// d logit[class] / d input for each model input (empty when not asked for).
@@ -50,10 +52,11 @@ public final class GraphGradient {
         for (k, v) in graph.inputs.enumerated() { slots[v.index] = inputs[k] }
         for i in plan.forwardNodes {
             let node = graph.nodes[i]
-            let out = plan.layer(i).forward(node.inputs.map { graph.values[$0.index].constant ?? slots[$0.index]! }, context)
+            let args = node.inputs.map { graph.values[$0.index].constant ?? slots[$0.index]! }
+            for u in Set(node.inputs) where plan.releasable(u, afterForward: i) { slots[u.index] = nil }  // handed over
+            let out = plan.layer(i).forward(args, context)
             require(out.shape == graph.shape(of: node.output), "\(node.layer.kerasClassName) returned \(out.shape)")
-            slots[node.output.index] = out
-            for u in Set(node.inputs + [node.output]) where plan.releasable(u, afterForward: i) { slots[u.index] = nil }
+            if !plan.releasable(node.output, afterForward: i) { slots[node.output.index] = out }
         }
         let logits = slots[source.value.index]!
         let classIndex = try Self.classIndex(choice, logits.data)
