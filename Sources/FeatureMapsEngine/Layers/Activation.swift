@@ -29,3 +29,14 @@ extension ActivationLayer {
         return ActivationLayer(try c.activation())
     }
 }
+
+extension ActivationLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { activation.derivativeFromOutput ? .output : .inputs }
+
+    /// dx = dy * f'(x) (ActivationDerivatives.swift; softmax: its Jacobian along the last axis).
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        var g = a.outputGradient
+        activation.backward(&g, input: a.inputs.first, output: a.output)
+        return [g]
+    }
+}

@@ -78,3 +78,21 @@ extension BatchNormalizationLayer {
             mean: w[w.count - 2].values, variance: w[w.count - 1].values)
     }
 }
+
+extension BatchNormalizationLayer: DifferentiableLayer {
+    /// An affine map at inference: nothing but the statistics.
+    public var backwardNeeds: BackwardNeeds { [] }
+
+    /// dx = dy * inv[c], inv = gamma / sqrt(moving_variance + epsilon) in float32 as the forward
+    /// computes it; in place.
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        var g = a.outputGradient
+        let ax = g.shape.batchlessAxis(axis)!
+        let (channels, inner) = (g.shape[ax], g.shape.strides[ax])
+        let inv = (0..<channels).map { c in 1 / (variance[c] + epsilon).squareRoot() * (gamma?[c] ?? 1) }
+        g.data.withUnsafeMutableBufferPointer { p in
+            for i in p.indices { p[i] *= inv[(i / inner) % channels] }
+        }
+        return [g]
+    }
+}

@@ -50,3 +50,27 @@ extension ConcatenateLayer {
         return ConcatenateLayer(axis: try c.int("axis", default: -1))
     }
 }
+
+extension ConcatenateLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { [] }
+
+    /// dy cut back into the inputs' slabs along `axis`.
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        let g = a.outputGradient, shape = g.shape
+        let ax = shape.batchlessAxis(axis)!
+        let inner = shape.strides[ax], outer = shape.count / max(1, shape[ax] * inner)
+        var offset = 0
+        return a.inputShapes.enumerated().map { k, s in
+            let slab = s[ax] * inner
+            defer { offset += slab }
+            guard a.wanted[k] else { return nil }
+            var data: [Float] = []
+            data.reserveCapacity(s.count)
+            for o in 0..<outer {
+                let src = o * shape[ax] * inner + offset
+                data.append(contentsOf: g.data[src..<(src + slab)])
+            }
+            return NDArray(shape: s, data: data)
+        }
+    }
+}

@@ -125,3 +125,58 @@ extension Conv2DLayer {
             padding: padding, groups: groups, activation: activation)
     }
 }
+
+extension Conv2DLayer: DifferentiableLayer {
+    /// Only what the activation's derivative reads (nothing when linear: the kernel suffices).
+    public var backwardNeeds: BackwardNeeds { activation.fusedBackwardNeeds }
+
+    /// dL/dz = dL/dy * f'(z), then dL/dx = the transposed convolution of dL/dz (TensorFlow's
+    /// Conv2DBackpropInput): `.fast` by GEMM + col2im, `.reference` by `referenceInputGradient`.
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        var dz = a.outputGradient
+        let x = a.inputs.first
+        activation.backward(&dz, output: a.output) { linear.forward([x!], context) }
+        let shape = a.inputShapes[0]
+        return [
+            context.kernels == .fast
+                ? ConvolutionGEMM.conv2dInputGradient(self, dz, inputShape: shape) : referenceInputGradient(dz, inputShape: shape)
+        ]
+    }
+
+    /// This convolution without its activation.
+    var linear: Conv2DLayer {
+        Conv2DLayer(kernel: kernel, bias: bias, strides: strides, dilation: dilation, padding: padding, groups: groups)
+    }
+
+    /// The plain scatter loop: for every output (oy, ox, f) and tap (ky, kx, ci) inside the input,
+    /// dx[oy*SH + ky*DH - padTop, ox*SW + kx*DW - padLeft, g*Cg + ci] += dz[oy, ox, f] * kernel[ky, kx, ci, f],
+    /// g = f / Fg; accumulated in Double.
+    public func referenceInputGradient(_ dz: NDArray, inputShape: Shape) -> NDArray {
+        let (h, w, cin) = (inputShape[0], inputShape[1], inputShape[2])
+        let win = window(inputShape)!
+        let (kh, kw, cg, f) = (kernel.shape[0], kernel.shape[1], kernel.shape[2], kernel.shape[3])
+        let (oh, ow, fg) = (win.rows.output, win.cols.output, f / groups)
+        var acc = [Double](repeating: 0, count: inputShape.count)
+        let k = kernel.values
+        for oy in 0..<oh {
+            for ox in 0..<ow {
+                for o in 0..<f {
+                    let gv = Double(dz.data[(oy * ow + ox) * f + o]), g = o / fg
+                    guard gv != 0 else { continue }
+                    for ky in 0..<kh {
+                        let iy = win.rows.source(oy, ky)
+                        guard iy >= 0, iy < h else { continue }
+                        for kx in 0..<kw {
+                            let ix = win.cols.source(ox, kx)
+                            guard ix >= 0, ix < w else { continue }
+                            for ci in 0..<cg {
+                                acc[(iy * w + ix) * cin + g * cg + ci] += gv * Double(k[((ky * kw + kx) * cg + ci) * f + o])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return NDArray(shape: inputShape, data: acc.map { Float($0) })
+    }
+}

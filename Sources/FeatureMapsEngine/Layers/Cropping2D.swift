@@ -43,3 +43,12 @@ extension Cropping2DLayer {
         return Cropping2DLayer(top: p[0][0], bottom: p[0][1], left: p[1][0], right: p[1][1])
     }
 }
+
+extension Cropping2DLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { [] }
+
+    /// dy put back in place, zeros where the cropping cut: the forward of ZeroPadding2D.
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        [ZeroPadding2DLayer(top: top, bottom: bottom, left: left, right: right).forward([a.outputGradient], context)]
+    }
+}

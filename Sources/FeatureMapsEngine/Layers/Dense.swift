@@ -66,3 +66,30 @@ extension DenseLayer {
         return DenseLayer(kernel: w[0], bias: useBias ? w[1] : nil, activation: activation)
     }
 }
+
+extension DenseLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { activation.fusedBackwardNeeds }
+
+    /// dL/dz = dL/dy * f'(z) (softmax: its Jacobian along N), then dL/dx[m, k] = sum_n dz[m, n] * kernel[k, n]
+    /// (TensorFlow's MatMul gradient): `.fast` by GEMM, `.reference` in Double.
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        var dz = a.outputGradient
+        let x = a.inputs.first
+        activation.backward(&dz, output: a.output) { linear.forward([x!], context) }
+        let shape = a.inputShapes[0]
+        if context.kernels == .fast { return [ConvolutionGEMM.denseInputGradient(self, dz, inputShape: shape)] }
+        let (k, n) = (kernel.shape[0], kernel.shape[1])
+        var dx = NDArray(shape: shape)
+        for m in 0..<(shape.count / k) {
+            for i in 0..<k {
+                var acc: Double = 0
+                for j in 0..<n { acc += Double(dz.data[m * n + j]) * Double(kernel.values[i * n + j]) }
+                dx.data[m * k + i] = Float(acc)
+            }
+        }
+        return [dx]
+    }
+
+    /// This layer without its activation: what gives the logits of a softmax classifier.
+    public var linear: DenseLayer { DenseLayer(kernel: kernel, bias: bias) }
+}

@@ -116,3 +116,49 @@ extension DepthwiseConv2DLayer {
             padding: padding, activation: activation)
     }
 }
+
+extension DepthwiseConv2DLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { activation.fusedBackwardNeeds }
+
+    /// dL/dz = dL/dy * f'(z), then TensorFlow's DepthwiseConv2dNativeBackpropInput as a scatter
+    /// loop (both kernel choices): dx[oy*SH + ky*DH - padTop, ox*SW + kx*DW - padLeft, c] +=
+    /// dz[oy, ox, c*M + m] * kernel[ky, kx, c, m] for taps inside the input; in Double.
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        var dz = a.outputGradient
+        let x = a.inputs.first
+        activation.backward(&dz, output: a.output) { linear.forward([x!], context) }
+        let shape = a.inputShapes[0]
+        let (h, w, c) = (shape[0], shape[1], shape[2])
+        let win = window(shape)!
+        let (kh, kw, mult) = (kernel.shape[0], kernel.shape[1], kernel.shape[3])
+        let (oh, ow, co) = (win.rows.output, win.cols.output, c * mult)
+        var acc = [Double](repeating: 0, count: shape.count)
+        let k = kernel.values
+        dz.data.withUnsafeBufferPointer { g in
+            for oy in 0..<oh {
+                for ky in 0..<kh {
+                    let iy = win.rows.source(oy, ky)
+                    guard iy >= 0, iy < h else { continue }
+                    for ox in 0..<ow {
+                        for kx in 0..<kw {
+                            let ix = win.cols.source(ox, kx)
+                            guard ix >= 0, ix < w else { continue }
+                            let src = (oy * ow + ox) * co, dst = (iy * w + ix) * c, tap = (ky * kw + kx) * c
+                            for ci in 0..<c {
+                                var s: Double = 0
+                                for m in 0..<mult { s += Double(g[src + ci * mult + m]) * Double(k[(tap + ci) * mult + m]) }
+                                acc[dst + ci] += s
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return [NDArray(shape: shape, data: acc.map { Float($0) })]
+    }
+
+    /// This convolution without its activation.
+    var linear: DepthwiseConv2DLayer {
+        DepthwiseConv2DLayer(kernel: kernel, bias: bias, strides: strides, dilation: dilation, padding: padding)
+    }
+}

@@ -23,3 +23,14 @@ extension ELULayer {
         return ELULayer(alpha: Float(try c.double("alpha", default: 1)))
     }
 }
+
+extension ELULayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { .inputs }
+
+    /// dx = dy * (x > 0 ? 1 : alpha * exp(x)).
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        var g = a.outputGradient
+        Activation.elu(alpha: alpha).backward(&g, input: a.input(0), output: nil)
+        return [g]
+    }
+}

@@ -22,3 +22,6 @@ extension FlattenLayer {
         return FlattenLayer()
     }
 }
+
+/// dx = dy under the input's shape.
+extension FlattenLayer: ReshapingGradient {}

@@ -47,3 +47,25 @@ extension GlobalPooling2DLayer {
         }
     }
 }
+
+extension GlobalPooling2DLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { kind == .max ? .all : [] }
+
+    /// Average: every pixel gets dy[c] / (H*W). Max: TensorFlow's reduce_max gradient, which
+    /// SPLITS dy[c] equally between the pixels equal to the maximum (unlike MaxPooling2D).
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        let g = a.outputGradient, shape = a.inputShapes[0]
+        let (pixels, c) = (shape[0] * shape[1], shape[2])
+        var dx = NDArray(shape: shape)
+        if kind == .average {
+            for p in 0..<pixels { for ch in 0..<c { dx.data[p * c + ch] = g.data[ch] / Float(pixels) } }
+            return [dx]
+        }
+        let x = a.input(0), y = a.y
+        for ch in 0..<c {
+            let ties = (0..<pixels).filter { x.data[$0 * c + ch] == y.data[ch] }
+            for p in ties { dx.data[p * c + ch] = g.data[ch] / Float(ties.count) }
+        }
+        return [dx]
+    }
+}

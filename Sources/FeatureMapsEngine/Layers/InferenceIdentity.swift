@@ -25,3 +25,6 @@ public struct InferenceIdentityLayer: GraphLayer {
         }
     }
 }
+
+/// dx = dy (inference: dropout and noise are off).
+extension InferenceIdentityLayer: ReshapingGradient {}

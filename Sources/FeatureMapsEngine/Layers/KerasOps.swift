@@ -113,3 +113,87 @@ extension UnaryOperation {
         }
     }
 }
+
+extension BinaryOperation: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds {
+        switch kind {
+        case .add, .subtract: []
+        case .power: .all
+        default: .inputs
+        }
+    }
+
+    /// TensorFlow's gradients of the binary ops, each operand's share summed over the axes it was
+    /// broadcast along; a constant operand (wanted false) gets none. With a = x1, b = x2, z = out:
+    ///   add dy, dy   subtract dy, -dy   multiply dy*b, dy*a   divide dy/b, -dy*a/b/b
+    ///   power dy*b*a^(b-1), dy*z*log(a) (0 where a <= 0, as TensorFlow)
+    ///   maximum (minimum): dy to a where a >= b (a <= b), else to b: a tie goes to the first.
+    public func backward(_ args: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        let g = args.outputGradient, shape = g.shape, wanted = args.wanted, kind = kind
+        if kind == .add || kind == .subtract {
+            let second = kind == .add ? g : Broadcast.binary(g, NDArray(shape: [], data: [-1]), shape: shape, *)
+            return [
+                wanted[0] ? Broadcast.reduce(g, to: args.inputShapes[0]) : nil, wanted[1] ? Broadcast.reduce(second, to: args.inputShapes[1]) : nil,
+            ]
+        }
+        let a = Broadcast.expand(args.input(0), to: shape), b = Broadcast.expand(args.input(1), to: shape)
+        let z = kind == .power ? args.y : g
+        func share(_ k: Int, _ d: (Float, Float, Float, Float) -> Float) -> NDArray? {
+            guard wanted[k] else { return nil }
+            let full = NDArray(shape: shape, data: g.data.indices.map { i in d(g.data[i], a.data[i], b.data[i], z.data[i]) })
+            return Broadcast.reduce(full, to: args.inputShapes[k])
+        }
+        switch kind {
+        case .add, .subtract: fatalError("handled above")
+        case .multiply: return [share(0) { g, _, b, _ in g * b }, share(1) { g, a, _, _ in g * a }]
+        case .trueDivide, .divide: return [share(0) { g, _, b, _ in g / b }, share(1) { g, a, b, _ in -g * a / b / b }]
+        case .power:
+            return [
+                share(0) { g, a, b, _ in g * b * Foundation.pow(a, b - 1) },
+                share(1) { g, a, _, z in a > 0 ? g * z * Foundation.log(a) : 0 },
+            ]
+        case .maximum: return [share(0) { g, a, b, _ in a >= b ? g : 0 }, share(1) { g, a, b, _ in a >= b ? 0 : g }]
+        case .minimum: return [share(0) { g, a, b, _ in a <= b ? g : 0 }, share(1) { g, a, b, _ in a <= b ? 0 : g }]
+        }
+    }
+}
+
+extension UnaryOperation: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds {
+        switch function {
+        case .negative: []
+        case .square, .abs: .inputs
+        case .sqrt, .exp, .reciprocal: .output
+        case .activation(let a): a.derivativeFromOutput ? .output : .inputs
+        }
+    }
+
+    /// TensorFlow's gradients: negative -dy; square 2x dy; sqrt dy * 0.5 / y (SqrtGrad); abs
+    /// dy * sign(x) (0 at 0); exp dy * y; reciprocal -dy * y^2 (ReciprocalGrad); activations as
+    /// ActivationDerivatives.swift.
+    public func backward(_ args: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        var g = args.outputGradient
+        if case .activation(let a) = function {
+            a.backward(&g, input: args.inputs.first, output: args.output)
+            return [g]
+        }
+        let f = function
+        let v = f == .negative ? g : (backwardNeeds.contains(.inputs) ? args.input(0) : args.y)
+        v.data.withUnsafeBufferPointer { v in
+            g.data.withUnsafeMutableBufferPointer { p in
+                for i in p.indices {
+                    switch f {
+                    case .negative: p[i] = -p[i]
+                    case .square: p[i] *= 2 * v[i]
+                    case .sqrt: p[i] *= 0.5 / v[i]
+                    case .abs: p[i] *= v[i] > 0 ? 1 : v[i] < 0 ? -1 : 0
+                    case .exp: p[i] *= v[i]
+                    case .reciprocal: p[i] *= -v[i] * v[i]
+                    case .activation: break
+                    }
+                }
+            }
+        }
+        return [g]
+    }
+}

@@ -26,3 +26,14 @@ extension LeakyReLULayer {
         return LeakyReLULayer(negativeSlope: Float(slope))
     }
 }
+
+extension LeakyReLULayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { .inputs }
+
+    /// TensorFlow's LeakyReluGrad: dx = dy * (x > 0 ? 1 : negative_slope).
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        var g = a.outputGradient
+        Activation.leakyReLU(slope: negativeSlope).backward(&g, input: a.input(0), output: nil)
+        return [g]
+    }
+}

@@ -51,3 +51,53 @@ extension MergeLayer {
         }
     }
 }
+
+extension MergeLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { kind == .add || kind == .subtract || kind == .average ? [] : .inputs }
+
+    /// Each input's share of dy, summed over the axes it was broadcast along (BroadcastGradient.swift):
+    /// Add dy; Subtract dy, -dy; Average dy / n; Multiply dy times the product of the other inputs;
+    /// Maximum / Minimum all of dy to the input that the left fold picked: TensorFlow's Maximum
+    /// gradient sends a tie to its first operand (x >= y), so at every element the FIRST input
+    /// attaining the maximum (minimum) gets dy, the others 0.
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        let g = a.outputGradient, shapes = a.inputShapes, wanted = a.wanted
+        func share(_ k: Int, _ full: () -> NDArray) -> NDArray? { wanted[k] ? Broadcast.reduce(full(), to: shapes[k]) : nil }
+        switch kind {
+        case .add: return shapes.indices.map { k in share(k) { g } }
+        case .average:
+            var scaled = g
+            scaled.scale(by: 1 / Float(shapes.count))
+            return shapes.indices.map { k in share(k) { scaled } }
+        case .subtract:
+            return [
+                share(0) { g },
+                share(1) {
+                    var m = g; m.scale(by: -1); return m
+                },
+            ]
+        case .multiply:
+            let xs = a.inputs.map { Broadcast.expand($0, to: g.shape) }
+            return shapes.indices.map { k in
+                share(k) {
+                    var d = g
+                    for (j, x) in xs.enumerated() where j != k { Broadcast.multiply(&d, by: x) }
+                    return d
+                }
+            }
+        case .maximum, .minimum:
+            let xs = a.inputs.map { Broadcast.expand($0, to: g.shape) }
+            var winner = [Int](repeating: 0, count: g.shape.count)
+            for i in winner.indices {
+                var best = xs[0].data[i]
+                for k in 1..<xs.count {
+                    let v = xs[k].data[i]
+                    if kind == .maximum ? !(best >= v) : !(best <= v) { (winner[i], best) = (k, v) }
+                }
+            }
+            return shapes.indices.map { k in
+                share(k) { NDArray(shape: g.shape, data: g.data.indices.map { winner[$0] == k ? g.data[$0] : 0 }) }
+            }
+        }
+    }
+}

@@ -73,3 +73,15 @@ extension NormalizationLayer {
         return NormalizationLayer(axes: axes, mean: w[0].values, variance: w[1].values, invert: invert)
     }
 }
+
+extension NormalizationLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { [] }
+
+    /// dx = dy / max(sqrt(variance), 1e-7) (invert: times it), broadcast as the forward.
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        let g = a.outputGradient, shape = g.shape
+        let st: Shape = mean.count == 1 ? [] : statisticsShape(shape)!
+        let d = NDArray(shape: st, data: variance.map { max($0.squareRoot(), 1e-7) })
+        return [invert ? Broadcast.binary(g, d, shape: shape, *) : Broadcast.binary(g, d, shape: shape, /)]
+    }
+}

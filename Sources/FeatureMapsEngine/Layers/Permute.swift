@@ -47,3 +47,14 @@ extension PermuteLayer {
         return PermuteLayer(dims: d)
     }
 }
+
+extension PermuteLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { [] }
+
+    /// The inverse permutation: dx[j] = dy[o] for the pairs the forward copied.
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        var inverse = [Int](repeating: 0, count: dims.count)
+        for (k, d) in dims.enumerated() { inverse[d - 1] = k + 1 }
+        return [PermuteLayer(dims: inverse).forward([a.outputGradient], context)]
+    }
+}

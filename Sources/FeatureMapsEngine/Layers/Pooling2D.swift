@@ -71,3 +71,36 @@ extension Pooling2DLayer {
         }
     }
 }
+
+extension Pooling2DLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { kind == .max ? .inputs : [] }
+
+    /// Average: each real cell of a window gets dy / (the window's real cell count). Max:
+    /// TensorFlow's MaxPoolGrad: all of dy goes to the FIRST maximum of the window in row-major
+    /// order (strictly greater replaces; 'same' padding is never picked). Overlapping windows add.
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        let g = a.outputGradient, shape = a.inputShapes[0]
+        let (h, w, c) = (shape[0], shape[1], shape[2])
+        let win = window(shape)!
+        let x = kind == .max ? a.input(0) : nil
+        var dx = NDArray(shape: shape)
+        for oy in 0..<win.rows.output {
+            let ys = (0..<poolSize[0]).map { win.rows.source(oy, $0) }.filter { $0 >= 0 && $0 < h }
+            for ox in 0..<win.cols.output {
+                let xs = (0..<poolSize[1]).map { win.cols.source(ox, $0) }.filter { $0 >= 0 && $0 < w }
+                for ch in 0..<c {
+                    let gv = g[oy, ox, ch]
+                    if let x {
+                        var best = (v: -Float.infinity, y: ys[0], x: xs[0])
+                        for iy in ys { for ix in xs where x[iy, ix, ch] > best.v { best = (x[iy, ix, ch], iy, ix) } }
+                        dx[best.y, best.x, ch] += gv
+                    } else {
+                        let share = gv / Float(ys.count * xs.count)
+                        for iy in ys { for ix in xs { dx[iy, ix, ch] += share } }
+                    }
+                }
+            }
+        }
+        return [dx]
+    }
+}

@@ -51,3 +51,35 @@ extension ReLULayer {
         return ReLULayer(maxValue: maxValue.map { Float($0) }, negativeSlope: Float(slope), threshold: Float(threshold))
     }
 }
+
+extension ReLULayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { .inputs }
+
+    /// dy/dx of `callAsFunction`, as TensorFlow differentiates Keras's ReLU.static_call:
+    /// leaky_relu: x > 0 ? 1 : slope. Otherwise the mask (x > threshold, or x > 0), times, with
+    /// max_value, relu6's 0 < x < 6 (max_value 6, threshold 0) or clip_by_value's 0 <= x' <= max_value,
+    /// plus negative_slope where x < threshold.
+    func derivative(_ x: Float) -> Float {
+        if negativeSlope != 0 && maxValue == nil && threshold == 0 { return x > 0 ? 1 : negativeSlope }
+        var d: Float = threshold != 0 ? (x > threshold ? 1 : 0) : (x > 0 ? 1 : 0)
+        if let maxValue {
+            let clipped = threshold != 0 ? (x > threshold ? x : 0) : max(x, 0)
+            if maxValue == 6 && threshold == 0 {
+                d = x > 0 && x < 6 ? 1 : 0
+            } else if clipped > maxValue {
+                d = 0
+            }
+        }
+        if negativeSlope != 0 && x < threshold { d += negativeSlope }
+        return d
+    }
+
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        var g = a.outputGradient
+        let x = a.input(0)
+        x.data.withUnsafeBufferPointer { xs in
+            g.data.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= derivative(xs[i]) } }
+        }
+        return [g]
+    }
+}

@@ -42,3 +42,13 @@ extension RescalingLayer {
         return RescalingLayer(scale: try array("scale", default: nil), offset: try array("offset", default: 0))
     }
 }
+
+extension RescalingLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { [] }
+
+    /// dx = dy * scale (broadcast).
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        let g = a.outputGradient
+        return [Broadcast.binary(g, scale, shape: g.shape, *)]
+    }
+}

@@ -37,3 +37,6 @@ extension ReshapeLayer {
         return ReshapeLayer(targetShape: t)
     }
 }
+
+/// dx = dy under the input's shape.
+extension ReshapeLayer: ReshapingGradient {}

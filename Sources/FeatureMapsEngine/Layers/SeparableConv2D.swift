@@ -63,3 +63,19 @@ extension SeparableConv2DLayer {
             dilation: dilation, padding: padding, activation: activation)
     }
 }
+
+extension SeparableConv2DLayer: DifferentiableLayer {
+    /// The input only when the activation's derivative needs the pre-activation (then the
+    /// depthwise output is recomputed from it).
+    public var backwardNeeds: BackwardNeeds { pointwise.activation.fusedBackwardNeeds }
+
+    /// The pointwise convolution's backward (its activation included), then the depthwise one's.
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        let middle = try! depthwise.outputShape(inputs: a.inputShapes)
+        let needsMiddle = pointwise.backwardNeeds.contains(.inputs)
+        let m = needsMiddle ? [depthwise.forward([a.input(0)], context)] : []
+        let dm = pointwise.backward(
+            BackwardArguments(inputShapes: [middle], inputs: m, output: a.output, outputGradient: a.outputGradient), context)[0]!
+        return depthwise.backward(BackwardArguments(inputShapes: a.inputShapes, inputs: [], output: nil, outputGradient: dm), context)
+    }
+}

@@ -59,3 +59,14 @@ public enum Softmax {
         }
     }
 }
+
+extension SoftmaxLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { .output }
+
+    /// TensorFlow's SoftmaxGrad along `axis`: dx = y * (dy - sum_j dy_j y_j).
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        var g = a.outputGradient
+        Softmax.backward(&g, output: a.y, axis: g.shape.batchlessAxis(axis)!)
+        return [g]
+    }
+}

@@ -64,3 +64,41 @@ extension UpSampling2DLayer {
         return UpSampling2DLayer(size: size, interpolation: interpolation)
     }
 }
+
+extension UpSampling2DLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { [] }
+
+    /// The transpose of the forward: nearest sums dy over each SH x SW block; bilinear sends each
+    /// dy to its four taps with the forward's weights (TensorFlow's ResizeBilinearGrad, half-pixel
+    /// centres; taps clamped at the edges add up).
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        let g = a.outputGradient, shape = a.inputShapes[0]
+        let (h, w, c) = (shape[0], shape[1], shape[2])
+        let (oh, ow) = (h * size[0], w * size[1])
+        var acc = [Double](repeating: 0, count: shape.count)
+        switch interpolation {
+        case .nearest:
+            for y in 0..<oh {
+                for xo in 0..<ow {
+                    let dst = ((y / size[0]) * w + xo / size[1]) * c, src = (y * ow + xo) * c
+                    for ch in 0..<c { acc[dst + ch] += Double(g.data[src + ch]) }
+                }
+            }
+        case .bilinear:
+            let rows = Bilinear.taps(from: h, to: oh), cols = Bilinear.taps(from: w, to: ow)
+            for (y, r) in rows.enumerated() {
+                for (xo, t) in cols.enumerated() {
+                    let taps = [
+                        (r.low, t.low, (1 - r.t) * (1 - t.t)), (r.low, t.high, (1 - r.t) * t.t),
+                        (r.high, t.low, r.t * (1 - t.t)), (r.high, t.high, r.t * t.t),
+                    ]
+                    for ch in 0..<c {
+                        let gv = Double(g.data[(y * ow + xo) * c + ch])
+                        for (yy, xx, weight) in taps { acc[(yy * w + xx) * c + ch] += gv * weight }
+                    }
+                }
+            }
+        }
+        return [NDArray(shape: shape, data: acc.map { Float($0) })]
+    }
+}

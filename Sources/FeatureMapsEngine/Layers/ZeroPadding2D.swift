@@ -61,3 +61,12 @@ extension KerasConfig {
         }
     }
 }
+
+extension ZeroPadding2DLayer: DifferentiableLayer {
+    public var backwardNeeds: BackwardNeeds { [] }
+
+    /// dy with the padding cut off: dx[y, x, c] = dy[top + y, left + x, c].
+    public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
+        [Cropping2DLayer(top: top, bottom: bottom, left: left, right: right).forward([a.outputGradient], context)]
+    }
+}

@@ -1,0 +1,103 @@
+// The graph's backward driver: gradients of one class logit (LogitSource.swift) with respect to
+// any values of the graph and to the model inputs. No weight gradients.
+//   1. Forward once over the nodes the logit and the requested values need, keeping only what the
+//      backward passes will read (each layer's `backwardNeeds`) and the requested values.
+//   2. Seed d logit[class] / d logit = one-hot, then visit the nodes in reverse topological order,
+//      each one's DifferentiableLayer.backward turning its output's gradient into its inputs'.
+//      A value read several times (a residual, a layer called twice with shared weights, Add(x, x))
+//      SUMS the gradients of its readers; constants get none; nodes whose inputs lead to no
+//      requested value are skipped.
+// Values are released after their last forward or backward use; a value at its last use is handed
+// to the layer reading it (which may then work in place, as in the executor).
+
+/// What one gradient run found.
+public struct GraphGradientResult: Sendable {
+    public let classIndex: Int
+    /// The logits (the LogitSource's value), e.g. (classes).
+    public let logits: NDArray
+    public let logitSource: LogitSource
+    /// The forward values and d logit[class] / d value of the requested names, keyed by the names given
+    /// (the logit's own node, if requested, without its softmax).
+    public let values: [String: NDArray]
+    public let gradients: [String: NDArray]
+    /// d logit[class] / d input for each model input (empty when not asked for).
+    public let inputGradients: [NDArray]
+}
+
+/// Runs forward and backward passes of a graph, one run at a time (it holds a thread pool).
+public final class GraphGradient {
+    public let graph: Graph
+    let context: ExecutionContext
+
+    public init(graph: Graph, threads: Int = 1, kernels: KernelChoice = .fast) {
+        self.graph = graph
+        context = ExecutionContext(threads: threads, kernels: kernels)
+    }
+
+    /// d logit[class] / d value at the layers named in `names` (Graph.value(named:)) and, with
+    /// `inputGradients`, at the model inputs; `output` picks the model output (default the first).
+    public func run(
+        _ inputs: [NDArray], class choice: ClassChoice, output: String? = nil, at names: [String] = [], inputGradients: Bool = false
+    ) throws -> GraphGradientResult {
+        guard inputs.count == graph.inputs.count else { throw GraphError.modelInputCount(expected: graph.inputs.count, found: inputs.count) }
+        for (k, v) in graph.inputs.enumerated() where inputs[k].shape != graph.shape(of: v) {
+            let node = graph.nodes[graph.values[v.index].producer!]
+            throw GraphError.inputShapeMismatch(input: node.qualifiedName, declared: graph.shape(of: v).description, given: inputs[k].shape)
+        }
+        let source = try graph.logitSource(output: output)
+        let named = try names.map(graph.value(named:))
+        let requested = Set(named + (inputGradients ? graph.inputs : []))
+        let plan = try BackwardPlan(graph, logit: source, requested: requested)
+        var slots = [NDArray?](repeating: nil, count: graph.values.count)
+        for (k, v) in graph.inputs.enumerated() { slots[v.index] = inputs[k] }
+        for i in plan.forwardNodes {
+            let node = graph.nodes[i]
+            let args = node.inputs.map { graph.values[$0.index].constant ?? slots[$0.index]! }
+            for u in Set(node.inputs) where plan.releasable(u, afterForward: i) { slots[u.index] = nil }  // handed over
+            let out = plan.layer(i).forward(args, context)
+            require(out.shape == graph.shape(of: node.output), "\(node.layer.kerasClassName) returned \(out.shape)")
+            if !plan.releasable(node.output, afterForward: i) { slots[node.output.index] = out }
+        }
+        let logits = slots[source.value.index]!
+        let classIndex = try Self.classIndex(choice, logits.data)
+        var grads = [NDArray?](repeating: nil, count: graph.values.count)
+        grads[source.value.index] = NDArray(shape: logits.shape)
+        grads[source.value.index]!.data[classIndex] = 1
+        for i in plan.backwardNodes {
+            let node = graph.nodes[i], layer = plan.layer(i) as! any DifferentiableLayer
+            defer { for u in Set(node.inputs + [node.output]) where plan.releasable(u, afterBackward: i) { slots[u.index] = nil } }
+            guard let g = grads[node.output.index] else { continue }  // nothing reached this node
+            if !requested.contains(node.output) { grads[node.output.index] = nil }
+            let needs = layer.backwardNeeds
+            let wanted = node.inputs.map { plan.gradientNeeded[$0.index] && graph.values[$0.index].constant == nil }
+            let arguments = BackwardArguments(
+                inputShapes: node.inputs.map(graph.shape(of:)),
+                inputs: needs.contains(.inputs) ? node.inputs.map { graph.values[$0.index].constant ?? slots[$0.index]! } : [],
+                output: needs.contains(.output) ? slots[node.output.index]! : nil, outputGradient: g, wanted: wanted)
+            let result = layer.backward(arguments, context)
+            require(result.count == node.inputs.count, "\(layer.kerasClassName) backward returned \(result.count) gradients")
+            for (k, u) in node.inputs.enumerated() where wanted[k] {
+                guard let d = result[k] else { continue }
+                require(d.shape == graph.shape(of: u), "\(layer.kerasClassName) backward returned \(d.shape) for \(graph.shape(of: u))")
+                if grads[u.index] == nil { grads[u.index] = d } else { grads[u.index]!.add(d) }
+            }
+        }
+        func gradient(_ v: ValueID) -> NDArray { grads[v.index] ?? NDArray(shape: graph.shape(of: v)) }
+        return GraphGradientResult(
+            classIndex: classIndex, logits: logits, logitSource: source,
+            values: Dictionary(zip(names, named.map { slots[$0.index]! }), uniquingKeysWith: { a, _ in a }),
+            gradients: Dictionary(zip(names, named.map(gradient)), uniquingKeysWith: { a, _ in a }),
+            inputGradients: inputGradients ? graph.inputs.map(gradient) : [])
+    }
+
+    /// The class: the largest logit (ties: the lower index), or the given index if it is one.
+    static func classIndex(_ choice: ClassChoice, _ logits: [Float]) throws -> Int {
+        switch choice {
+        case .top1:
+            return logits.indices.max { a, b in logits[a] != logits[b] ? logits[a] < logits[b] : a > b } ?? 0
+        case .index(let i):
+            guard i >= 0, i < logits.count else { throw GradientError.classOutOfRange(index: i, count: logits.count) }
+            return i
+        }
+    }
+}
