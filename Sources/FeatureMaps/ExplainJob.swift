@@ -38,7 +38,8 @@ public struct ExplainJob {
     public let columns: Int
     public let directory: String
     public let writeNPY: Bool
-    let model: MobileNetV2
+    /// Threads of a model file's forward and backward passes (MobileNetV2's path has its own).
+    public let threads: Int
     /// Called with each written path, then with a one-line summary of each image.
     public var wrote: (String) -> Void = { _ in }
     public var note: (String) -> Void = { _ in }
@@ -47,12 +48,11 @@ public struct ExplainJob {
     /// for a layer that has no map (the pooled vector, `predictions`).
     public init(
         session: Session, classChoice: ClassChoice, layer: LayerChoice, method: ExplainMethod,
-        topChannels: Int?, columns: Int = 4, directory: String, writeNPY: Bool
+        topChannels: Int?, columns: Int = 4, directory: String, writeNPY: Bool, threads: Int = Session.defaultThreads
     ) throws {
+        self.threads = threads
         guard session.labels != nil else { throw EngineError.noClassificationTop }
-        guard let model = session.model else { throw ModelFileError.explainNotYet(file: session.sourcePath) }
         if !layer.layer.isSpatial { throw EngineError.notASpatialLayer(layer.requested) }
-        self.model = model
         self.session = session
         self.classChoice = classChoice
         self.layer = layer
@@ -65,17 +65,16 @@ public struct ExplainJob {
 
     public func explain(_ image: PreparedImage) throws {
         let needsLayer = method.gradCAM || topChannels != nil
-        let e = try model.explain(
-            image.tensor, class: classChoice, gradCAMLayer: needsLayer ? layer.layer.name : nil,
-            saliency: method.saliency)
+        let e = try explanation(image, gradCAMLayer: needsLayer ? layer.key : nil)
         let classes = e.probabilities.count
-        let imageNet = classes == ImageNet.classes.count ? ImageNet.classes[e.classIndex] : nil
+        let imageNet = session.labels?.imageNetClass(e.classIndex)
         let explained = ExplainedClass(
-            index: e.classIndex, label: imageNet?.label ?? "class \(e.classIndex)", wordNetID: imageNet?.wordNetID,
+            index: e.classIndex, label: session.labels?.label(e.classIndex) ?? "class \(e.classIndex)", wordNetID: imageNet?.wordNetID,
             probability: e.probability, logit: e.logit, rank: 1 + e.probabilities.filter { $0 > e.probability }.count)
         let title = URL(fileURLWithPath: image.path).lastPathComponent
         let layerText = layer.isAlias ? "\(layer.requested) = \(layer.layer.name)" : layer.layer.name
-        let classText = imageNet.map(ImageNet.describe) ?? "\(e.classIndex)"
+        let classText =
+            imageNet.map(ImageNet.describe) ?? (session.labels?.custom == nil ? "class \(e.classIndex)" : "\(e.classIndex) \(explained.label)")
         note(
             "\(title): explaining \(classText), probability \(String(format: "%.2f%%", Double(e.probability) * 100)), "
                 + "rank \(explained.rank), logit \(String(format: "%.3f", Double(e.logit)))")
@@ -100,7 +99,10 @@ public struct ExplainJob {
             try write(
                 picture.image, image, name: "saliency",
                 text: [
-                    ("Method", "saliency: max over RGB of |d logit / d input|, input preprocessed to [-1, 1]")
+                    (
+                        "Method",
+                        "saliency: max over \(session.inputShape[2] == 3 ? "RGB" : "the channels") of |d logit / d input|, input " + inputDescription
+                    )
                 ], explained: explained, classText: classText)
             if writeNPY { try writeArray(s.values, shape: [s.height, s.width], image, name: "saliency") }
         }
@@ -117,6 +119,30 @@ public struct ExplainJob {
             if grid.channels.count < n {
                 note("\(layer.requested) has \(grid.channels.count) channels, fewer than the \(n) asked for; showing all")
             }
+        }
+    }
+
+    /// What the input of the saliency's gradient is.
+    private var inputDescription: String {
+        switch session.preprocessing {
+        case .tf: return "preprocessed to [-1, 1]"
+        case .caffe: return "preprocessed as caffe (BGR minus the ImageNet mean)"
+        case .torch: return "preprocessed as torch (ImageNet mean and std)"
+        case .none: return "as given (pixels 0..255 or the .npy array)"
+        }
+    }
+
+    /// MobileNetV2's own backward pass, or the graph's (GraphGradient) for a model file.
+    private func explanation(_ image: PreparedImage, gradCAMLayer: String?) throws -> Explanation {
+        switch session.network {
+        case .mobileNetV2(let weights, _):
+            return try weights.model.explain(image.tensor, class: classChoice, gradCAMLayer: gradCAMLayer, saliency: method.saliency)
+        case .model(let file):
+            let shape = [image.tensor.height, image.tensor.width, image.tensor.channels]
+            let driver = GraphGradient(graph: try file.graph(for: shape), threads: threads, kernels: .fast)
+            return try driver.explain(
+                [NDArray(shape: Shape(shape), data: image.tensor.data)], class: classChoice, gradCAMLayer: gradCAMLayer,
+                saliency: method.saliency)
         }
     }
 

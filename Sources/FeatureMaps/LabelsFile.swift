@@ -7,16 +7,17 @@ public enum LabelsFile {
     public static let maxBytes = 16 << 20
 
     public static func read(path: String) throws -> [String] {
-        let data: Data
-        do {
-            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            guard size <= maxBytes else { throw ModelFileError.labelsUnreadable(file: path, reason: "it is \(size) bytes, more than 16 MB") }
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch let error as ModelFileError {
-            throw error
-        } catch {
-            throw ModelFileError.labelsUnreadable(file: path, reason: (error as NSError).localizedFailureReason ?? "no such file or not readable")
+        // Read through a handle, at most 16 MB + 1 byte: works for pipes (--labels <(...)) too.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"
+            throw ModelFileError.labelsUnreadable(file: path, reason: reason)
         }
+        defer { try? handle.close() }
+        let data: Data
+        do { data = try handle.read(upToCount: maxBytes + 1) ?? Data() } catch {
+            throw ModelFileError.labelsUnreadable(file: path, reason: "reading failed (\(error.localizedDescription))")
+        }
+        guard data.count <= maxBytes else { throw ModelFileError.labelsUnreadable(file: path, reason: "it is more than 16 MB") }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ModelFileError.labelsUnreadable(file: path, reason: "it is not UTF-8 text")
         }

@@ -18,7 +18,7 @@ public enum ModelFileError: Error, Equatable, Sendable {
     case arrayUnreadable(file: String, reason: String)
     case noVectorOutput(shape: String)
     case notAMap(layer: String, shape: String)
-    case explainNotYet(file: String)
+    case noSpatialLayer(file: String)
 }
 
 extension ModelFileError: LocalizedError {
@@ -46,8 +46,8 @@ extension ModelFileError: LocalizedError {
         case .arrayUnreadable(let f, let r): return "array '\(f)' cannot be read: \(r); save it with numpy.save as float32"
         case .noVectorOutput(let s):
             return "the model's output has shape \(s), not a vector of classes; it cannot classify, look at its layers with render or extract"
-        case .explainNotYet(let f):
-            return "explain runs on MobileNetV2 weights files for now, not yet on model file '\(f)'; use render to see its layers"
+        case .noSpatialLayer(let f):
+            return "model file '\(f)' has no layer with a map larger than 1x1, so no Grad-CAM; use --method saliency"
         case .notAMap(let l, let s):
             return "layer '\(l)' has shape \(s); render draws maps (H, W, C) and vectors (C,), pick another layer or use extract"
         }

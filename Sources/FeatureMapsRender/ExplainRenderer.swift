@@ -23,7 +23,8 @@ public struct ExplainedClass: Equatable, Sendable {
     /// "class 88 macaw (n01818515): probability 99.8% (rank 1 of 1000), logit 17.3".
     func line(classes: Int) -> String {
         let id = wordNetID.map { " (\($0))" } ?? ""
-        return "class \(index) \(label)\(id): probability \(ValueFormat.percent(probability)) (rank \(rank) of \(classes)),"
+        let name = label == "class \(index)" ? "" : " \(label)"  // an unnamed class is only its number
+        return "class \(index)\(name)\(id): probability \(ValueFormat.percent(probability)) (rank \(rank) of \(classes)),"
             + " logit \(ValueFormat.format(logit))"
     }
 }

@@ -121,7 +121,8 @@ public struct ConvolutionEpilogueFusion: FusionPass {
     /// changes its shape; nil when it is not one.
     static func stage(_ step: ExecutionStep, after v: ValueID, hasResidual: Bool, channels: Int) -> EpilogueStage? {
         switch step.layer {
-        case let bn as BatchNormalizationLayer where step.inputs == [v] && !hasResidual && (bn.axis == -1 || bn.axis == 3) && bn.mean.count == channels:
+        case let bn as BatchNormalizationLayer
+        where step.inputs == [v] && !hasResidual && (bn.axis == -1 || bn.axis == 3) && bn.mean.count == channels:
             var inv = [Float](repeating: 0, count: channels), shift = inv
             for c in 0..<channels {  // exactly BatchNormalizationLayer.forward's
                 inv[c] = 1 / (bn.variance[c] + bn.epsilon).squareRoot() * (bn.gamma?[c] ?? 1)
