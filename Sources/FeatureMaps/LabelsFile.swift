@@ -21,7 +21,7 @@ public enum LabelsFile {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ModelFileError.labelsUnreadable(file: path, reason: "it is not UTF-8 text")
         }
-        if text.drop { $0.isWhitespace }.first == "[" {
+        if text.drop(while: { $0.isWhitespace }).first == "[" {
             guard let list = try? JSONSerialization.jsonObject(with: data) as? [Any], let labels = list as? [String] else {
                 throw ModelFileError.labelsUnreadable(file: path, reason: "it starts with '[' but is not a JSON list of strings")
             }

@@ -35,8 +35,28 @@ struct ConvolutionWithEpilogue: GraphLayer {
         let residual = inputs.count > 1 ? inputs[1] : nil
         let x = inputs[0]
         let stages = self.stages
+        let plainReLU = stages.count >= 2 && Self.isPlainReLU(stages.last!)
         let run = { (c: UnsafeMutablePointer<Float>, pixels: Range<Int>, channels: Int, r: UnsafePointer<Float>?) in
             let n = pixels.count * channels
+            // ResNet's two chains in one pass each (the same operations in the same order as
+            // the stages one by one, so the same bits): BN then ReLU; BN, residual, then ReLU.
+            if plainReLU, case .affine(let inv, let shift) = stages[0], stages.count == 2 || (stages.count == 3 && r != nil) {
+                let src = r.map { $0 + pixels.lowerBound * channels }
+                inv.withUnsafeBufferPointer { inv in
+                    shift.withUnsafeBufferPointer { shift in
+                        for p in 0..<pixels.count {
+                            let row = c + p * channels
+                            if let src {
+                                let res = src + p * channels
+                                for k in 0..<channels { row[k] = max(res[k] + (row[k] * inv[k] + shift[k]), 0) }
+                            } else {
+                                for k in 0..<channels { row[k] = max(row[k] * inv[k] + shift[k], 0) }
+                            }
+                        }
+                    }
+                }
+                return
+            }
             for stage in stages {
                 switch stage {
                 case .affine(let inv, let shift):
@@ -66,6 +86,15 @@ struct ConvolutionWithEpilogue: GraphLayer {
 }
 
 extension ConvolutionWithEpilogue {
+    /// max(x, 0): Activation("relu") or a ReLU layer without max_value, negative_slope, threshold.
+    static func isPlainReLU(_ stage: EpilogueStage) -> Bool {
+        switch stage {
+        case .activation(let a): return a == .relu
+        case .relu(let l): return l.maxValue == nil && l.negativeSlope == 0 && l.threshold == 0
+        default: return false
+        }
+    }
+
     /// A residual that broadcasts (Add of (H, W, C) and (1, 1, C), say): the stages before it
     /// fused, the Add as MergeLayer does it, the stages after it one by one (the fusion pass sees
     /// no shapes, so this is decided here).
