@@ -61,8 +61,8 @@ extension Classify {
 }
 
 enum ClassifyOutput {
-    /// "cat.png" then one line per class: "  1. Egyptian cat   77.83%  n02124075  285" (a score
-    /// instead of a percentage when the output is not a softmax).
+    /// "cat.png" then one line per class: "  1. Egyptian cat   77.83%  n02124075  285" (no WordNet id
+    /// for classes that are not ImageNet's; a score instead of a percentage when the output is not a softmax).
     static func text(path: String, _ predictions: [Prediction], probabilities: Bool = true) -> String {
         let width = predictions.map(\.label.count).max() ?? 0
         var lines = [path]
@@ -72,7 +72,7 @@ enum ClassifyOutput {
                 probabilities ? String(format: "%6.2f%%", Double(p.probability) * 100) : String(format: "%10.5g", Double(p.probability))
             lines.append(
                 "  \(p.rank). \(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(percent)  "
-                    + "\(p.imageNetClass?.wordNetID ?? "-")  \(p.classIndex)")
+                    + (p.imageNetClass.map { "\($0.wordNetID)  " } ?? "") + "\(p.classIndex)")
         }
         return lines.joined(separator: "\n")
     }
