@@ -46,6 +46,35 @@ final class MobileNetV2GraphTests: XCTestCase {
             }
         }
     }
+
+    /// With FastFusions the graph runs the old path's kernels with its arithmetic: every layer is
+    /// the old path's bits, whatever is requested (only the output; every layer; a few inner ones),
+    /// on 1 and 2 threads, including banded blocks (0.35 at 224: block_1's expanded map is 2.4 MB).
+    /// Predictions within 2e-6: the softmax is float32 here, Double there.
+    func testFusedGraphIsTheOldPathsBits() throws {
+        for (alpha, h, w) in [(0.35, 224, 224), (0.5, 67, 45), (1.0, 96, 80)] {
+            let weights = randomMobileNetV2Weights(alpha: alpha, classes: 5)
+            let model = try MobileNetV2(weights: weights)
+            let graph = try MobileNetV2Graph.graph(weights, height: h, width: w)
+            var rng = SplitMix64(seed: 9)
+            let input = rng.tensor(h, w, 3)
+            let all = graph.nodes.map(\.name).filter { $0 != "predictions" }
+            let requests = [["out_relu"], all, ["block_1_expand", "block_3_pad", "block_3_depthwise_BN", "block_4_add", "out_relu"]]
+            for names in requests {
+                let old = try model.run(input, capture: Set(names + ["predictions"]))
+                for threads in [1, 2] {
+                    let executor = GraphExecutor(graph: graph, threads: threads, fusions: FastFusions.passes())
+                    let new = try executor.run([NDArray(input)], outputs: names + ["predictions"])
+                    let what = "alpha \(alpha) \(h)x\(w) fused, \(names.count) requested, \(threads) threads"
+                    compareLayers(new, old, names, tolerance: 0, what)
+                    let p = compareLayers(new, old, ["predictions"], tolerance: 2e-6, what)
+                    if threads == 1 && names.count == 1 {
+                        print("MobileNetV2 graph (fused) vs old path, \(what): out_relu same bits, predictions \(p)")
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Random weights in the layout of a Keras MobileNetV2 weights file of width `alpha` (every layer

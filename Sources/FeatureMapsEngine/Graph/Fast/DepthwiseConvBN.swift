@@ -1,8 +1,8 @@
 import FeatureMapsKernelTypes
 
 // Pattern: [ZeroPadding2D ->] DepthwiseConv2D 3x3 (depth_multiplier 1, equal strides 1 or 2,
-//   dilation 1, no bias, linear, 'same' or 'valid') -> BatchNormalization (channels)
-//   [-> ReLU(max_value 6) | ReLU() | Activation relu(6)]
+//   dilation 1, no bias, linear, 'same' or 'valid') [-> BatchNormalization (channels)
+//   [-> ReLU(max_value 6) | ReLU() | Activation relu(6)]] (no BatchNorm: its output requested)
 // as one step: the engine's depthwise kernel (Kernels.depthwise: 16 lanes in C when C is a
 // multiple of 16, else 8 lanes) with BatchNorm and ReLU6 in its epilogue. The explicit padding and
 // the convolution's own ('same') padding both become the kernel's zero reads outside the input, so

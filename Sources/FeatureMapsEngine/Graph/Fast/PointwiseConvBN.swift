@@ -1,7 +1,9 @@
 import FeatureMapsKernelTypes
 
-// Pattern: Conv2D 1x1 (stride 1, groups 1, no bias, linear) -> BatchNormalization (channels)
-//   [-> Add(residual, .) of the same shape] [-> ReLU(max_value 6) | ReLU() | Activation relu(6)]
+// Pattern: Conv2D 1x1 (stride 1, groups 1, no bias, linear) [-> BatchNormalization (channels)
+//   [-> Add(residual, .)] [-> ReLU(max_value 6) | ReLU() | Activation relu(6)]]
+// (the convolution alone when its output is requested or read twice: BatchNormFusion then takes
+// its BatchNorm)
 // as one step: the engine's pointwise GEMM (Kernels.pointwise: register GEMM at 16 lanes, C kernels
 // chosen by CPUID; OpenBLAS or register at 8 lanes, Kernels.gemmChoice) with BatchNorm, the residual
 // and ReLU6 in its epilogue, applied to each output block while it is in cache. Plain ReLU is a

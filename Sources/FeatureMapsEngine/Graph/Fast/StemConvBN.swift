@@ -1,7 +1,7 @@
 import FeatureMapsKernelTypes
 
-// Pattern: Conv2D 3x3 stride 2 'same' (dilation 1, groups 1, no bias, linear) -> BatchNormalization
-//   (channels) [-> ReLU(max_value 6) | ReLU() | Activation relu(6)]
+// Pattern: Conv2D 3x3 stride 2 'same' (dilation 1, groups 1, no bias, linear) [-> BatchNormalization
+//   (channels) [-> ReLU(max_value 6) | ReLU() | Activation relu(6)]] (no BatchNorm: its output requested)
 // as one step: the old path's stem (Kernels.stemColumns, the im2col of a 3x3 stride-2 window with
 // TensorFlow's 'same' padding, then Kernels.pointwise with BatchNorm and ReLU6 in the epilogue).
 // In MobileNetV2: Conv1 -> bn_Conv1 -> Conv1_relu; MobileNet v1's conv1 and v3's Conv have it too.
