@@ -141,4 +141,34 @@ final class FusedPatternTests: XCTestCase {
         XCTAssertTrue(steps[0].layer is FusedPointwiseLayer && steps[1].layer is FusedBatchNormLayer)
         try assertFusedMatchesReference(graph, rng.array(6, 5, 17), keep: ["n1", "n3"], "requested conv output")
     }
+
+    func testClassifierGlobalAveragePoolingAndDense() throws {
+        var rng = SplitMix64(seed: 16)
+        for (h, w, c, n) in [(1, 1, 1, 1), (7, 7, 17, 3), (3, 5, 300, 1000)] {
+            for activation in [Activation.softmax, .linear] {
+                var g = TestGraph(input: [h, w, c])
+                g.add(GlobalPooling2DLayer(.average))
+                g.add(DenseLayer(kernel: rng.weight(c, n, scale: 0.3), bias: rng.weight(n), activation: activation))
+                let graph = try g.graph()
+                let what = "classifier \(h)x\(w)x\(c) -> \(n) \(activation)"
+                let steps = fusedSteps(graph)
+                XCTAssertEqual(groups(steps), [[1, 2]], what)
+                XCTAssertTrue(steps[0].layer is FusedClassifierLayer, what)
+                try assertFusedMatchesReference(graph, rng.array(h, w, c), threads: 2, what)
+            }
+        }
+        for (what, pool, dense) in [
+            ("max pooling", GlobalPooling2DLayer(.max), DenseLayer(kernel: rng.weight(8, 4), bias: rng.weight(4))),
+            ("keepdims", GlobalPooling2DLayer(.average, keepDims: true), DenseLayer(kernel: rng.weight(8, 4), bias: rng.weight(4))),
+            ("dense relu", GlobalPooling2DLayer(.average), DenseLayer(kernel: rng.weight(8, 4), bias: rng.weight(4), activation: .relu)),
+            ("dense without bias", GlobalPooling2DLayer(.average), DenseLayer(kernel: rng.weight(8, 4))),
+        ] {
+            var g = TestGraph(input: [3, 3, 8])
+            g.add(pool)
+            g.add(dense)
+            let graph = try g.graph()
+            XCTAssertEqual(groups(fusedSteps(graph)), [[1], [2]], "\(what): not fused")
+            try assertFusedMatchesReference(graph, rng.array(3, 3, 8), what)
+        }
+    }
 }

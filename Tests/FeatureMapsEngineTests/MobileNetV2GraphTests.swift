@@ -50,7 +50,8 @@ final class MobileNetV2GraphTests: XCTestCase {
     /// With FastFusions the graph runs the old path's kernels with its arithmetic: every layer is
     /// the old path's bits, whatever is requested (only the output; every layer; a few inner ones),
     /// on 1 and 2 threads, including banded blocks (0.35 at 224: block_1's expanded map is 2.4 MB).
-    /// Predictions within 2e-6: the softmax is float32 here, Double there.
+    /// Predictions too (ClassifierFusion); with the pooling requested the generic Dense runs
+    /// (float32 softmax), within 2e-6.
     func testFusedGraphIsTheOldPathsBits() throws {
         for (alpha, h, w) in [(0.35, 224, 224), (0.5, 67, 45), (1.0, 96, 80)] {
             let weights = randomMobileNetV2Weights(alpha: alpha, classes: 5)
@@ -67,7 +68,8 @@ final class MobileNetV2GraphTests: XCTestCase {
                     let new = try executor.run([NDArray(input)], outputs: names + ["predictions"])
                     let what = "alpha \(alpha) \(h)x\(w) fused, \(names.count) requested, \(threads) threads"
                     compareLayers(new, old, names, tolerance: 0, what)
-                    let p = compareLayers(new, old, ["predictions"], tolerance: 2e-6, what)
+                    // Pooling requested (every layer): the generic Dense's sgemv and float32 softmax.
+                    let p = compareLayers(new, old, ["predictions"], tolerance: names.count == 1 ? 0 : 2e-6, what)
                     if threads == 1 && names.count == 1 {
                         print("MobileNetV2 graph (fused) vs old path, \(what): out_relu same bits, predictions \(p)")
                     }

@@ -7,10 +7,12 @@
 //   DepthwiseConvFusion  [ZeroPadding2D ->] DepthwiseConv2D 3x3 [-> BN [-> ReLU6 | ReLU]]  depthwise + epilogue
 //   BatchNormFusion      BN [-> ReLU6 | ReLU] left over (its convolution requested)  epilogue pass in place
 //   BandedBlockFusion    fused expansion (BN, ReLU6) -> fused depthwise (BN, ReLU6)  bandedExpandDepthwise
+//   ClassifierFusion     GlobalAveragePooling2D -> Dense (softmax | linear)          globalAveragePool + dense + softmax
 //
 // A chain stops at a requested value or at a value read twice, so every requested value is still
 // computed (by the fused step ending there). With only a MobileNetV2's outputs requested, the
-// steps are the old path's kernels with its arithmetic: the same bits (MobileNetV2GraphTests).
+// steps are the old path's kernels with its arithmetic: the same bits (MobileNetV2GraphTests). The
+// executor rewrites once per requested set of values and keeps the steps for later runs.
 
 /// The passes, in the order they must run; hand them to `GraphExecutor(graph:threads:fusions:)`.
 /// They share one BatchNorm folding cache: each BatchNorm is folded on the first run and kept for
@@ -21,7 +23,7 @@ public enum FastFusions {
         let folding = BatchNormFolding()
         return [
             StemConvFusion(simd: simd, folding: folding), PointwiseConvFusion(simd: simd, folding: folding),
-            DepthwiseConvFusion(simd: simd, folding: folding), BatchNormFusion(folding: folding), BandedBlockFusion(simd: simd),
+            DepthwiseConvFusion(simd: simd, folding: folding), BatchNormFusion(folding: folding), BandedBlockFusion(simd: simd), ClassifierFusion(),
         ]
     }
 }
