@@ -25,44 +25,53 @@ public struct FusedExpandDepthwiseLayer: GraphLayer {
         try depthwise.outputShape(inputs: [expand.outputShape(inputs: inputs)])
     }
 
-    /// The depthwise geometry when this input runs banded, else nil.
-    func bandedGeometry(_ s: Shape, _ context: ExecutionContext) -> DepthwiseShape? {
+    /// The depthwise geometry on the expanded map of an (H, W, Cin) input, nil when the fused
+    /// depthwise kernel does not take it.
+    func geometry(_ s: Shape) -> DepthwiseShape? { depthwise.geometry([s[0], s[1], expand.filters]) }
+
+    /// Whether an (H, W, Cin) input runs banded.
+    func runsBanded(_ s: Shape) -> Bool {
         let (h, w, cin, c) = (s[0], s[1], s[2], expand.filters)
-        guard context.kernels == .fast, h * w * c * 4 >= Self.bandingThreshold,
-            Kernels.gemmChoice(m: h * w, k: cin, n: c, simd: simd) == .register
-        else { return nil }
-        return depthwise.geometry([h, w, c])
+        return h * w * c * 4 >= Self.bandingThreshold && Kernels.gemmChoice(m: h * w, k: cin, n: c, simd: simd) == .register
     }
 
     /// (H, W, Cin) -> (OH, OW, C).
     public func forward(_ inputs: consuming [NDArray], _ context: ExecutionContext) -> NDArray {
         let x = inputs[0]
-        guard let g = bandedGeometry(x.shape, context) else {
+        guard context.kernels == .fast, let g = geometry(x.shape) else {
             return depthwise.forward([expand.forward(inputs, context)], context)
         }
-        let layout = Kernels.BandLayout(g, threads: context.threads)
-        var bands = [Float](unsafeUninitializedCapacity: layout.chunks * layout.floats) { _, n in n = layout.chunks * layout.floats }
         var out = NDArray.uninitialized([g.oh, g.ow, g.c])
         x.data.withUnsafeBufferPointer { src in
-            expand.kernel.values.withUnsafeBufferPointer { ek in
-                depthwise.depthwise.kernel.values.withUnsafeBufferPointer { dk in
-                    bands.withUnsafeMutableBufferPointer { band in
-                        out.data.withUnsafeMutableBufferPointer { dst in
-                            withEpilogue(expand.bn, relu6: true) { ee in
-                                withEpilogue(depthwise.bn, relu6: true) { de in
-                                    Kernels.bandedExpandDepthwise(
-                                        context.pool, simd: simd, input: src.baseAddress!, cin: x.shape[2],
-                                        expandKernel: ek.baseAddress!, expand: ee, depthwiseKernel: dk.baseAddress!,
-                                        depthwise: de, g, output: dst.baseAddress!,
-                                        bands: (0..<layout.chunks).map { band.baseAddress! + $0 * layout.floats })
-                                }
-                            }
-                        }
+            out.data.withUnsafeMutableBufferPointer { dst in run(context, x.shape, g, input: src.baseAddress!, output: dst.baseAddress!) }
+        }
+        return out
+    }
+
+    /// On raw memory: input (H, W, Cin) of shape `s`, output (OH, OW, C) as `g` (from `geometry`).
+    /// Banded with the band buffers in the context's scratch; otherwise the expanded map in the
+    /// scratch, then the depthwise layer.
+    func run(_ context: ExecutionContext, _ s: Shape, _ g: DepthwiseShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+        guard runsBanded(s), expand.activation == .relu6, depthwise.activation == .relu6, !expand.residual else {
+            let expanded = context.scratch.buffer(.expanded, floats: s[0] * s[1] * expand.filters)
+            expand.run(context, input: input, pixels: s[0] * s[1], cin: s[2], residual: nil, output: expanded)
+            depthwise.run(context, g, input: expanded, output: output)
+            return
+        }
+        let layout = Kernels.BandLayout(g, threads: context.threads)
+        let bands = context.scratch.buffer(.bands, floats: layout.chunks * layout.floats)
+        expand.kernel.values.withUnsafeBufferPointer { ek in
+            depthwise.depthwise.kernel.values.withUnsafeBufferPointer { dk in
+                withEpilogue(expand.bn, relu6: true) { ee in
+                    withEpilogue(depthwise.bn, relu6: true) { de in
+                        Kernels.bandedExpandDepthwise(
+                            context.pool, simd: simd, input: input, cin: s[2], expandKernel: ek.baseAddress!, expand: ee,
+                            depthwiseKernel: dk.baseAddress!, depthwise: de, g, output: output,
+                            bands: (0..<layout.chunks).map { bands + $0 * layout.floats })
                     }
                 }
             }
         }
-        return out
     }
 }
 

@@ -45,23 +45,19 @@ public struct FusedDepthwiseLayer: GraphLayer {
         guard context.kernels == .fast, let g = geometry(x.shape) else { return chain.forward(inputs, context) }
         var out = NDArray.uninitialized([g.oh, g.ow, g.c])
         x.data.withUnsafeBufferPointer { src in
-            depthwise.kernel.values.withUnsafeBufferPointer { k in
-                out.data.withUnsafeMutableBufferPointer { dst in
-                    withEpilogue(bn, relu6: activation == .relu6) { e in
-                        Kernels.depthwise(
-                            context.pool, g, input: src.baseAddress!, kernel: k.baseAddress!, output: dst.baseAddress!,
-                            epilogue: e, simd: simd)
-                    }
-                    if activation == .relu {
-                        let d = dst.baseAddress!
-                        context.forEachBand(g.oh, workPerItem: g.ow * g.c) {
-                            FusedActivation.relu(d + $0.lowerBound * g.ow * g.c, count: $0.count * g.ow * g.c)
-                        }
-                    }
-                }
-            }
+            out.data.withUnsafeMutableBufferPointer { dst in run(context, g, input: src.baseAddress!, output: dst.baseAddress!) }
         }
         return out
+    }
+
+    /// The kernel on raw memory: input (H, W, C) and output (OH, OW, C) as `g` (from `geometry`) says.
+    func run(_ context: ExecutionContext, _ g: DepthwiseShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+        depthwise.kernel.values.withUnsafeBufferPointer { k in
+            withEpilogue(bn, relu6: activation == .relu6) { e in
+                Kernels.depthwise(context.pool, g, input: input, kernel: k.baseAddress!, output: output, epilogue: e, simd: simd)
+            }
+        }
+        activation.applyAfterEpilogue(output, rows: g.oh * g.ow, width: g.c, context)
     }
 }
 

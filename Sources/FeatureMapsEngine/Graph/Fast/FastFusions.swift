@@ -7,6 +7,7 @@
 //   DepthwiseConvFusion  [ZeroPadding2D ->] DepthwiseConv2D 3x3 [-> BN [-> ReLU6 | ReLU]]  depthwise + epilogue
 //   BatchNormFusion      BN [-> ReLU6 | ReLU] left over (its convolution requested)  epilogue pass in place
 //   BandedBlockFusion    fused expansion (BN, ReLU6) -> fused depthwise (BN, ReLU6)  bandedExpandDepthwise
+//   InvertedResidualFusion  fused (expansion +) depthwise -> fused 1x1 projection      inner maps in aligned scratch
 //   ClassifierFusion     GlobalAveragePooling2D -> Dense (softmax | linear)          globalAveragePool + dense + softmax
 //
 // A chain stops at a requested value or at a value read twice, so every requested value is still
@@ -23,7 +24,8 @@ public enum FastFusions {
         let folding = BatchNormFolding()
         return [
             StemConvFusion(simd: simd, folding: folding), PointwiseConvFusion(simd: simd, folding: folding),
-            DepthwiseConvFusion(simd: simd, folding: folding), BatchNormFusion(folding: folding), BandedBlockFusion(simd: simd), ClassifierFusion(),
+            DepthwiseConvFusion(simd: simd, folding: folding), BatchNormFusion(folding: folding), BandedBlockFusion(simd: simd),
+            InvertedResidualFusion(), ClassifierFusion(),
         ]
     }
 }

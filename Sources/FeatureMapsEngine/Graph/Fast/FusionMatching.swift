@@ -114,21 +114,27 @@ extension NDArray {
     }
 }
 
-/// Pointers to a BatchNorm affine (none: no scale and shift) and an optional residual for the
-/// kernels' epilogue, valid in `body`.
+/// The kernels' epilogue for a BatchNorm affine (none: no scale and shift), a residual laid out
+/// as the output and the ReLU6 clamp; its pointers are valid in `body`.
 func withEpilogue<R>(
-    _ bn: BatchNormAffine?, residual: [Float]? = nil, relu6: Bool, _ body: (Epilogue) -> R
+    _ bn: BatchNormAffine?, residual: UnsafePointer<Float>? = nil, relu6: Bool, _ body: (Epilogue) -> R
 ) -> R {
-    let (scale, shift, r) = (bn?.scale ?? [], bn?.shift ?? [], residual ?? [])
+    let (scale, shift) = (bn?.scale ?? [], bn?.shift ?? [])
     return scale.withUnsafeBufferPointer { sc in
         shift.withUnsafeBufferPointer { sh in
-            r.withUnsafeBufferPointer { rp in
-                body(
-                    Epilogue(
-                        scale: bn == nil ? nil : sc.baseAddress, shift: bn == nil ? nil : sh.baseAddress,
-                        residual: residual == nil ? nil : rp.baseAddress, relu6: relu6))
-            }
+            body(
+                Epilogue(
+                    scale: bn == nil ? nil : sc.baseAddress, shift: bn == nil ? nil : sh.baseAddress, residual: residual,
+                    relu6: relu6))
         }
+    }
+}
+
+extension FusedActivation {
+    /// Plain ReLU, when it is the activation, on `rows` rows of `width` values at `p`, in bands.
+    func applyAfterEpilogue(_ p: UnsafeMutablePointer<Float>, rows: Int, width: Int, _ context: ExecutionContext) {
+        guard self == .relu else { return }
+        context.forEachBand(rows, workPerItem: width) { Self.relu(p + $0.lowerBound * width, count: $0.count * width) }
     }
 }
 

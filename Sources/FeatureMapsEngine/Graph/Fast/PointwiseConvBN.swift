@@ -39,22 +39,29 @@ public struct FusedPointwiseLayer: GraphLayer {
         let shape: Shape = [h, w, f]
         guard context.kernels == .fast, !residual || inputs[1].shape == shape else { return chain.forward(inputs, context) }
         var out = NDArray.uninitialized(shape)
+        let r = residual ? inputs[1].data : []
         x.data.withUnsafeBufferPointer { a in
-            kernel.values.withUnsafeBufferPointer { b in
+            r.withUnsafeBufferPointer { r in
                 out.data.withUnsafeMutableBufferPointer { c in
-                    withEpilogue(bn, residual: residual ? inputs[1].data : nil, relu6: activation == .relu6) { e in
-                        Kernels.pointwise(
-                            context.pool, a: a.baseAddress!, m: h * w, k: cin, b: b.baseAddress!, n: f, c: c.baseAddress!,
-                            epilogue: e, simd: simd)
-                    }
-                    if activation == .relu {
-                        let c = c.baseAddress!
-                        context.forEachBand(h * w, workPerItem: f) { FusedActivation.relu(c + $0.lowerBound * f, count: $0.count * f) }
-                    }
+                    run(context, input: a.baseAddress!, pixels: h * w, cin: cin, residual: residual ? r.baseAddress : nil, output: c.baseAddress!)
                 }
             }
         }
         return out
+    }
+
+    /// The kernel on raw memory: input rows (pixels x Cin), output and residual (pixels x F).
+    func run(
+        _ context: ExecutionContext, input: UnsafePointer<Float>, pixels: Int, cin: Int, residual: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        kernel.values.withUnsafeBufferPointer { b in
+            withEpilogue(bn, residual: residual, relu6: activation == .relu6) { e in
+                Kernels.pointwise(
+                    context.pool, a: input, m: pixels, k: cin, b: b.baseAddress!, n: filters, c: output, epilogue: e, simd: simd)
+            }
+        }
+        activation.applyAfterEpilogue(output, rows: pixels, width: filters, context)
     }
 }
 

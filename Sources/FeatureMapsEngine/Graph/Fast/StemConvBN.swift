@@ -22,30 +22,25 @@ public struct FusedStemLayer: GraphLayer {
     public var parameterCount: Int { chain.parameterCount }
     public func outputShape(inputs: [Shape]) throws -> Shape { try chain.outputShape(inputs: inputs) }
 
-    /// (H, W, Cin) -> (ceil(H/2), ceil(W/2), F).
+    /// (H, W, Cin) -> (ceil(H/2), ceil(W/2), F); the im2col rows in the context's scratch.
     public func forward(_ inputs: consuming [NDArray], _ context: ExecutionContext) -> NDArray {
         let x = inputs[0]
         guard context.kernels == .fast else { return chain.forward(inputs, context) }
         let (h, w, cin, f) = (x.shape[0], x.shape[1], x.shape[2], kernel.shape[3])
         let (oh, ow) = (MobileNetV2Architecture.halved(h), MobileNetV2Architecture.halved(w))
-        var columns = [Float](unsafeUninitializedCapacity: oh * ow * 9 * cin) { _, n in n = oh * ow * 9 * cin }
+        let columns = context.scratch.buffer(.columns, floats: oh * ow * 9 * cin)
         var out = NDArray.uninitialized([oh, ow, f])
         x.data.withUnsafeBufferPointer { src in
-            columns.withUnsafeMutableBufferPointer { col in
-                Kernels.stemColumns(context.pool, input: src.baseAddress!, h: h, w: w, cin: cin, columns: col.baseAddress!)
-                kernel.values.withUnsafeBufferPointer { b in
-                    out.data.withUnsafeMutableBufferPointer { c in
-                        withEpilogue(bn, relu6: activation == .relu6) { e in
-                            Kernels.pointwise(
-                                context.pool, a: col.baseAddress!, m: oh * ow, k: 9 * cin, b: b.baseAddress!, n: f,
-                                c: c.baseAddress!, epilogue: e, simd: simd)
-                        }
-                        if activation == .relu {
-                            let c = c.baseAddress!
-                            context.forEachBand(oh * ow, workPerItem: f) { FusedActivation.relu(c + $0.lowerBound * f, count: $0.count * f) }
-                        }
-                    }
+            Kernels.stemColumns(context.pool, input: src.baseAddress!, h: h, w: w, cin: cin, columns: columns)
+        }
+        kernel.values.withUnsafeBufferPointer { b in
+            out.data.withUnsafeMutableBufferPointer { c in
+                withEpilogue(bn, relu6: activation == .relu6) { e in
+                    Kernels.pointwise(
+                        context.pool, a: columns, m: oh * ow, k: 9 * cin, b: b.baseAddress!, n: f, c: c.baseAddress!, epilogue: e,
+                        simd: simd)
                 }
+                activation.applyAfterEpilogue(c.baseAddress!, rows: oh * ow, width: f, context)
             }
         }
         return out
