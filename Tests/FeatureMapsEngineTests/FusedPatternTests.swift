@@ -171,4 +171,43 @@ final class FusedPatternTests: XCTestCase {
             try assertFusedMatchesReference(graph, rng.array(3, 3, 8), what)
         }
     }
+
+    /// A whole inverted residual block, [expansion ->] depthwise -> projection [+ residual], on
+    /// awkward shapes: one FusedInvertedResidualLayer step (the inner maps in the aligned scratch),
+    /// the same bits as the steps it combines run one by one, and the reference's values.
+    func testInvertedResidualBlock() throws {
+        var rng = SplitMix64(seed: 17)
+        for (h, w, cin, expansion, f, stride) in [
+            (5, 7, 3, 6, 3, 1), (9, 8, 17, 1, 17, 1), (8, 9, 16, 6, 24, 2), (65, 63, 5, 14, 5, 1), (33, 30, 4, 16, 17, 2),
+        ] {
+            let c = cin * expansion, residual = stride == 1 && f == cin
+            var g = TestGraph(input: [h, w, cin])
+            if expansion > 1 {
+                g.add(rng.conv(1, 1, cin, c))
+                g.add(rng.batchNorm(c))
+                g.add(ReLULayer(maxValue: 6))
+            }
+            if stride == 2 { g.add(ZeroPadding2DLayer(top: h % 2, bottom: 1, left: w % 2, right: 1)) }
+            g.add(rng.depthwise(c, stride: stride, padding: stride == 1 ? .same : .valid))
+            g.add(rng.batchNorm(c))
+            g.add(ReLULayer(maxValue: 6))
+            g.add(rng.conv(1, 1, c, f))
+            let bn = g.add(rng.batchNorm(f))
+            if residual { g.add(MergeLayer(.add), [0, bn]) }
+            let graph = try g.graph()
+            let what = "block \(h)x\(w)x\(cin) x\(expansion) -> \(f) stride \(stride)"
+            let steps = fusedSteps(graph)
+            XCTAssertEqual(groups(steps), [Array(1..<g.nodes.count)], "\(what): one step")
+            let block = try XCTUnwrap(steps[0].layer as? FusedInvertedResidualLayer, what)
+            let x = rng.array(h, w, cin)
+            let fused = try assertFusedMatchesReference(graph, x, threads: 2, what).values.first!
+            let context = ExecutionContext(threads: 1)
+            let map: NDArray
+            switch block.head {
+            case .expandDepthwise(let l): map = l.forward([x], context)
+            case .depthwise(let l): map = l.forward([x], context)
+            }
+            XCTAssertEqual(fused.data, block.project.forward([map] + (residual ? [x] : []), context).data, "\(what): the steps' bits")
+        }
+    }
 }

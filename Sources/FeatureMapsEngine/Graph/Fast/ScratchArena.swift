@@ -21,10 +21,13 @@ final class ScratchArena {
 
     private var buffers = [Buffer?](repeating: nil, count: Slot.allCases.count)
 
+    /// Every buffer has at least 2 MB: a huge page (Buffer.hugePage).
+    static let minimumFloats = Buffer.hugePage / MemoryLayout<Float>.stride
+
     /// At least `floats` floats, 64-byte aligned, contents undefined.
     func buffer(_ slot: Slot, floats: Int) -> UnsafeMutablePointer<Float> {
         if let b = buffers[slot.rawValue], b.count >= floats { return b.pointer }
-        let b = Buffer(count: max(floats, (buffers[slot.rawValue]?.count ?? 0)))
+        let b = Buffer(count: max(floats, Self.minimumFloats, 2 * (buffers[slot.rawValue]?.count ?? 0)))
         buffers[slot.rawValue] = b
         return b.pointer
     }

@@ -31,7 +31,12 @@ public struct FusedStemLayer: GraphLayer {
         let columns = context.scratch.buffer(.columns, floats: oh * ow * 9 * cin)
         var out = NDArray.uninitialized([oh, ow, f])
         x.data.withUnsafeBufferPointer { src in
-            Kernels.stemColumns(context.pool, input: src.baseAddress!, h: h, w: w, cin: cin, columns: columns)
+            // RGB as a literal, as the old path calls it: its im2col is then specialized for 3 channels.
+            if cin == 3 {
+                Kernels.stemColumns(context.pool, input: src.baseAddress!, h: h, w: w, cin: 3, columns: columns)
+            } else {
+                Kernels.stemColumns(context.pool, input: src.baseAddress!, h: h, w: w, cin: cin, columns: columns)
+            }
         }
         kernel.values.withUnsafeBufferPointer { b in
             out.data.withUnsafeMutableBufferPointer { c in
