@@ -210,4 +210,39 @@ final class FusedPatternTests: XCTestCase {
             XCTAssertEqual(fused.data, block.project.forward([map] + (residual ? [x] : []), context).data, "\(what): the steps' bits")
         }
     }
+
+    /// Runs of fused single-input steps become one FusedSequenceLayer step (values between them in
+    /// the aligned scratch), the same bits as the steps one by one; a residual block (two inputs)
+    /// or a requested value ends a run.
+    func testSequenceOfFusedSteps() throws {
+        var rng = SplitMix64(seed: 18)
+        for (h, w) in [(17, 13), (32, 32)] {
+            var g = TestGraph(input: [h, w, 3])
+            g.add(rng.conv(3, 3, 3, 16, strides: [2, 2]))  // n1 stem
+            g.add(rng.batchNorm(16))
+            g.add(ReLULayer(maxValue: 6))
+            g.add(rng.depthwise(16, stride: 1, padding: .same))  // n4 block without expansion
+            g.add(rng.batchNorm(16))
+            g.add(ReLULayer(maxValue: 6))
+            g.add(rng.conv(1, 1, 16, 8))  // n7 projection
+            g.add(rng.batchNorm(8))
+            g.add(rng.conv(1, 1, 8, 24))  // n9 head
+            g.add(rng.batchNorm(24))
+            g.add(ReLULayer(maxValue: 6))
+            g.add(GlobalPooling2DLayer(.average))  // n12 classifier
+            g.add(DenseLayer(kernel: rng.weight(24, 5, scale: 0.3), bias: rng.weight(5), activation: .softmax))
+            let graph = try g.graph()
+            let what = "sequence \(h)x\(w)"
+            let steps = fusedSteps(graph)
+            XCTAssertEqual(groups(steps), [Array(1...13)], "\(what): one step")
+            XCTAssertTrue(steps[0].layer is FusedSequenceLayer, what)
+            let x = rng.array(h, w, 3)
+            let fused = try assertFusedMatchesReference(graph, x, threads: 2, what)
+            let stepByStep = try GraphExecutor(graph: graph, fusions: Array(FastFusions.passes().dropLast())).run([x])
+            XCTAssertEqual(fused["n13"]!.data, stepByStep["n13"]!.data, "\(what): the bits of the steps one by one")
+            let split = fusedSteps(graph, keeping: [graph.nodes[8].output, graph.outputs[0]])
+            XCTAssertEqual(groups(split), [Array(1...8), Array(9...13)], "\(what): n8 requested ends the first run")
+            try assertFusedMatchesReference(graph, x, keep: ["n8", "n13"], "\(what), n8 requested")
+        }
+    }
 }

@@ -17,25 +17,31 @@ public struct FusedClassifierLayer: GraphLayer {
     public func forward(_ inputs: consuming [NDArray], _ context: ExecutionContext) -> NDArray {
         let x = inputs[0]
         guard context.kernels == .fast else { return chain.forward(inputs, context) }
-        let (pixels, c, n) = (x.shape[0] * x.shape[1], x.shape[2], dense.units)
+        var out = NDArray.uninitialized([dense.units])
+        x.data.withUnsafeBufferPointer { src in
+            out.data.withUnsafeMutableBufferPointer { dst in run(context, x.shape, input: src.baseAddress!, output: dst.baseAddress!) }
+        }
+        return out
+    }
+
+    /// On raw memory: input (H, W, C) of shape `s`, output (N).
+    func run(_ context: ExecutionContext, _ s: Shape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+        let (pixels, c, n) = (s[0] * s[1], s[2], dense.units)
         var pooled = [Float](repeating: 0, count: c)
         var logits = Tensor(height: 1, width: 1, channels: n)
-        x.data.withUnsafeBufferPointer { src in
-            pooled.withUnsafeMutableBufferPointer { p in
-                Kernels.globalAveragePool(context.pool, src.baseAddress!, pixels: pixels, channels: c, into: p.baseAddress!)
-                dense.kernel.values.withUnsafeBufferPointer { k in
-                    dense.bias!.values.withUnsafeBufferPointer { b in
-                        logits.data.withUnsafeMutableBufferPointer { y in
-                            Kernels.dense(
-                                context.pool, x: p.baseAddress!, k: c, kernel: k.baseAddress!, bias: b.baseAddress!, n: n,
-                                into: y.baseAddress!)
-                        }
+        pooled.withUnsafeMutableBufferPointer { p in
+            Kernels.globalAveragePool(context.pool, input, pixels: pixels, channels: c, into: p.baseAddress!)
+            dense.kernel.values.withUnsafeBufferPointer { k in
+                dense.bias!.values.withUnsafeBufferPointer { b in
+                    logits.data.withUnsafeMutableBufferPointer { y in
+                        Kernels.dense(
+                            context.pool, x: p.baseAddress!, k: c, kernel: k.baseAddress!, bias: b.baseAddress!, n: n, into: y.baseAddress!)
                     }
                 }
             }
         }
-        let out = dense.activation == .softmax ? Kernels.softmax(logits) : logits
-        return NDArray(shape: [n], data: out.data)
+        let result = dense.activation == .softmax ? Kernels.softmax(logits) : logits
+        result.data.withUnsafeBufferPointer { output.update(from: $0.baseAddress!, count: n) }
     }
 }
 

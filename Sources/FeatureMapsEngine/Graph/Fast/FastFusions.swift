@@ -9,6 +9,7 @@
 //   BandedBlockFusion    fused expansion (BN, ReLU6) -> fused depthwise (BN, ReLU6)  bandedExpandDepthwise
 //   InvertedResidualFusion  fused (expansion +) depthwise -> fused 1x1 projection      inner maps in aligned scratch
 //   ClassifierFusion     GlobalAveragePooling2D -> Dense (softmax | linear)          globalAveragePool + dense + softmax
+//   ScratchSequenceFusion  runs of fused single-input steps                          values between them in aligned scratch
 //
 // A chain stops at a requested value or at a value read twice, so every requested value is still
 // computed (by the fused step ending there). With only a MobileNetV2's outputs requested, the
@@ -25,7 +26,7 @@ public enum FastFusions {
         return [
             StemConvFusion(simd: simd, folding: folding), PointwiseConvFusion(simd: simd, folding: folding),
             DepthwiseConvFusion(simd: simd, folding: folding), BatchNormFusion(folding: folding), BandedBlockFusion(simd: simd),
-            InvertedResidualFusion(), ClassifierFusion(),
+            InvertedResidualFusion(), ClassifierFusion(), ScratchSequenceFusion(),
         ]
     }
 }

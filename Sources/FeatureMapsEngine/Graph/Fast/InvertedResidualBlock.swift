@@ -49,23 +49,30 @@ public struct FusedInvertedResidualLayer: GraphLayer {
         else {
             return project.forward([head.layer.forward([x], context)] + inputs.dropFirst(), context)
         }
-        let map = context.scratch.buffer(.depthwiseOutput, floats: g.oh * g.ow * g.c)
-        x.data.withUnsafeBufferPointer { src in
-            switch head {
-            case .expandDepthwise(let l): l.run(context, x.shape, g, input: src.baseAddress!, output: map)
-            case .depthwise(let l): l.run(context, g, input: src.baseAddress!, output: map)
-            }
-        }
         var out = NDArray.uninitialized([g.oh, g.ow, project.filters])
         let r = project.residual ? inputs[1].data : []
-        r.withUnsafeBufferPointer { r in
-            out.data.withUnsafeMutableBufferPointer { c in
-                project.run(
-                    context, input: map, pixels: g.oh * g.ow, cin: g.c, residual: project.residual ? r.baseAddress : nil,
-                    output: c.baseAddress!)
+        x.data.withUnsafeBufferPointer { src in
+            r.withUnsafeBufferPointer { r in
+                out.data.withUnsafeMutableBufferPointer { c in
+                    run(context, x.shape, g, input: src.baseAddress!, residual: project.residual ? r.baseAddress : nil, output: c.baseAddress!)
+                }
             }
         }
         return out
+    }
+
+    /// On raw memory: input (H, W, Cin) of shape `s`, residual and output (OH, OW, F), `g` from
+    /// `geometry`; the depthwise map in the context's scratch.
+    func run(
+        _ context: ExecutionContext, _ s: Shape, _ g: DepthwiseShape, input: UnsafePointer<Float>, residual: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        let map = context.scratch.buffer(.depthwiseOutput, floats: g.oh * g.ow * g.c)
+        switch head {
+        case .expandDepthwise(let l): l.run(context, s, g, input: input, output: map)
+        case .depthwise(let l): l.run(context, g, input: input, output: map)
+        }
+        project.run(context, input: map, pixels: g.oh * g.ow, cin: g.c, residual: residual, output: output)
     }
 }
 

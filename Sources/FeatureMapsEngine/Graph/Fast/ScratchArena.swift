@@ -17,6 +17,8 @@ final class ScratchArena {
         case bands
         /// Conv1's im2col rows.
         case columns
+        /// The values between the steps of a FusedSequenceLayer, alternately.
+        case sequenceA, sequenceB
     }
 
     private var buffers = [Buffer?](repeating: nil, count: Slot.allCases.count)

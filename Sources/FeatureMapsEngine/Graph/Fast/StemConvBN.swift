@@ -22,33 +22,38 @@ public struct FusedStemLayer: GraphLayer {
     public var parameterCount: Int { chain.parameterCount }
     public func outputShape(inputs: [Shape]) throws -> Shape { try chain.outputShape(inputs: inputs) }
 
-    /// (H, W, Cin) -> (ceil(H/2), ceil(W/2), F); the im2col rows in the context's scratch.
+    /// (H, W, Cin) -> (ceil(H/2), ceil(W/2), F).
     public func forward(_ inputs: consuming [NDArray], _ context: ExecutionContext) -> NDArray {
         let x = inputs[0]
         guard context.kernels == .fast else { return chain.forward(inputs, context) }
-        let (h, w, cin, f) = (x.shape[0], x.shape[1], x.shape[2], kernel.shape[3])
-        let (oh, ow) = (MobileNetV2Architecture.halved(h), MobileNetV2Architecture.halved(w))
-        let columns = context.scratch.buffer(.columns, floats: oh * ow * 9 * cin)
-        var out = NDArray.uninitialized([oh, ow, f])
+        var out = NDArray.uninitialized(outputShape(for: x.shape))
         x.data.withUnsafeBufferPointer { src in
-            // RGB as a literal, as the old path calls it: its im2col is then specialized for 3 channels.
-            if cin == 3 {
-                Kernels.stemColumns(context.pool, input: src.baseAddress!, h: h, w: w, cin: 3, columns: columns)
-            } else {
-                Kernels.stemColumns(context.pool, input: src.baseAddress!, h: h, w: w, cin: cin, columns: columns)
-            }
-        }
-        kernel.values.withUnsafeBufferPointer { b in
-            out.data.withUnsafeMutableBufferPointer { c in
-                withEpilogue(bn, relu6: activation == .relu6) { e in
-                    Kernels.pointwise(
-                        context.pool, a: columns, m: oh * ow, k: 9 * cin, b: b.baseAddress!, n: f, c: c.baseAddress!, epilogue: e,
-                        simd: simd)
-                }
-                activation.applyAfterEpilogue(c.baseAddress!, rows: oh * ow, width: f, context)
-            }
+            out.data.withUnsafeMutableBufferPointer { dst in run(context, x.shape, input: src.baseAddress!, output: dst.baseAddress!) }
         }
         return out
+    }
+
+    func outputShape(for s: Shape) -> Shape { [MobileNetV2Architecture.halved(s[0]), MobileNetV2Architecture.halved(s[1]), kernel.shape[3]] }
+
+    /// On raw memory: input (H, W, Cin) of shape `s`, output (OH, OW, F); the im2col rows in the
+    /// context's scratch.
+    func run(_ context: ExecutionContext, _ s: Shape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+        let (h, w, cin, f) = (s[0], s[1], s[2], kernel.shape[3])
+        let (oh, ow) = (MobileNetV2Architecture.halved(h), MobileNetV2Architecture.halved(w))
+        let columns = context.scratch.buffer(.columns, floats: oh * ow * 9 * cin)
+        // RGB as a literal, as the old path calls it: its im2col is then specialized for 3 channels.
+        if cin == 3 {
+            Kernels.stemColumns(context.pool, input: input, h: h, w: w, cin: 3, columns: columns)
+        } else {
+            Kernels.stemColumns(context.pool, input: input, h: h, w: w, cin: cin, columns: columns)
+        }
+        kernel.values.withUnsafeBufferPointer { b in
+            withEpilogue(bn, relu6: activation == .relu6) { e in
+                Kernels.pointwise(
+                    context.pool, a: columns, m: oh * ow, k: 9 * cin, b: b.baseAddress!, n: f, c: output, epilogue: e, simd: simd)
+            }
+        }
+        activation.applyAfterEpilogue(output, rows: oh * ow, width: f, context)
     }
 }
 
