@@ -7,7 +7,9 @@ import Foundation
 // to L3 and reading it back. The output is bit-identical to the layer-by-layer path: the register
 // GEMM and the depthwise kernel compute every value the same way whatever rows they are given.
 // Used only when neither layer's intermediate outputs are requested and the expansion uses the
-// register GEMM (OpenBLAS's results could depend on the row count).
+// register GEMM (OpenBLAS's results could depend on the row count). The kernel itself
+// (`Kernels.bandedExpandDepthwise`) is shared with the graph's fused block
+// (Graph/Fast/BandedExpandDepthwise.swift).
 
 extension ForwardPass {
     /// Expanded maps from this size (bytes) go through bands: blocks 1-3 at 224 x 224.
@@ -23,19 +25,14 @@ extension ForwardPass {
     }
 
     /// Block `b`'s expansion (BN, ReLU6) and depthwise layer (BN, ReLU6) on `input`, written at
-    /// `output` (shape.oh x shape.ow x C). The output rows are split into `max(2, threads)` chunks,
-    /// each a task that walks its rows band by band, keeping the expanded rows two bands share.
+    /// `output` (shape.oh x shape.ow x C).
     func runBanded(
         _ b: BlockWeights, _ input: FeatureMap, _ shape: DepthwiseShape, output: UnsafeMutablePointer<Float>,
         _ ws: Workspace
     ) {
-        let s = b.spec, expand = b.expand!
-        let (h, w, cin, c, stride) = (input.shape.height, input.shape.width, s.inChannels, s.expandedChannels, shape.stride)
-        let bandOut = (8 - 3) / stride + 1, bandRows = (bandOut - 1) * stride + 3, rowFloats = w * c
-        let chunks = min(shape.oh, max(2, pool.threads)), perChunk = (shape.oh + chunks - 1) / chunks
-        let bands = ws.bandBuffers(count: chunks, floats: bandRows * rowFloats)
-        let gemm = simd.kernels.gemm
-        let depthwise = (simd == .lanes16 && c % 16 == 0 ? SIMDWidth.lanes16 : .lanes8).kernels.depthwise
+        let expand = b.expand!
+        let layout = Kernels.BandLayout(shape, threads: pool.threads)
+        let bands = ws.bandBuffers(count: layout.chunks, floats: layout.floats)
         expand.kernel.withUnsafeBufferPointer { ek in
             b.depthwise.kernel.withUnsafeBufferPointer { dk in
                 withBatchNorm(expand.bn) { expandBN in
@@ -43,38 +40,78 @@ extension ForwardPass {
                         var ee = expandBN, de = depthwiseBN
                         ee.relu6 = true
                         de.relu6 = true
-                        pool.parallelFor((shape.oh + perChunk - 1) / perChunk) { t in
-                            let band = bands[t].pointer
-                            var have = 0..<0  // expanded rows in `band`, from its start
-                            var oy0 = t * perChunk
-                            let end = min(shape.oh, oy0 + perChunk)
-                            while oy0 < end {
-                                let oy1 = min(end, oy0 + bandOut)
-                                let need = max(0, oy0 * stride - shape.padTop)..<min(h, (oy1 - 1) * stride - shape.padTop + 3)
-                                var first = need.lowerBound
-                                if have.contains(need.lowerBound) {  // keep the rows this band shares with the last
-                                    let keep = have.upperBound - need.lowerBound
-                                    memmove(
-                                        band, band + (need.lowerBound - have.lowerBound) * rowFloats,
-                                        keep * rowFloats * MemoryLayout<Float>.stride)
-                                    first = have.upperBound
-                                }
-                                if first < need.upperBound {
-                                    gemm(
-                                        input.pointer + first * w * cin, cin, ek.baseAddress!, c,
-                                        band + (first - need.lowerBound) * rowFloats, 0..<((need.upperBound - first) * w), 0..<c, ee)
-                                }
-                                have = need
-                                let bandShape = DepthwiseShape(
-                                    h: need.count, w: w, c: c, stride: stride,
-                                    padTop: shape.padTop + need.lowerBound - oy0 * stride,
-                                    padLeft: shape.padLeft, oh: oy1 - oy0, ow: shape.ow)
-                                depthwise(bandShape, 0..<(oy1 - oy0), band, dk.baseAddress!, output + oy0 * shape.ow * c, de)
-                                oy0 = oy1
-                            }
-                        }
+                        Kernels.bandedExpandDepthwise(
+                            pool, simd: simd, input: input.pointer, cin: b.spec.inChannels, expandKernel: ek.baseAddress!,
+                            expand: ee, depthwiseKernel: dk.baseAddress!, depthwise: de, shape, output: output,
+                            bands: bands.map(\.pointer))
                     }
                 }
+            }
+        }
+    }
+}
+
+extension Kernels {
+    /// How a banded block splits its output rows: `chunks` tasks (max(2, threads), at most OH),
+    /// each with a band buffer of `floats` floats, walking `bandOut` output rows at a time.
+    struct BandLayout {
+        let chunks: Int, perChunk: Int, bandOut: Int, bandRows: Int, floats: Int
+
+        init(_ shape: DepthwiseShape, threads: Int) {
+            bandOut = (8 - 3) / shape.stride + 1
+            bandRows = (bandOut - 1) * shape.stride + 3
+            chunks = min(shape.oh, max(2, threads))
+            perChunk = (shape.oh + chunks - 1) / chunks
+            floats = bandRows * shape.w * shape.c
+        }
+    }
+
+    /// Expansion (1x1 Conv2D, register GEMM, `expand` epilogue) then depthwise 3x3 (`depthwise`
+    /// epilogue), band by band: input HxWxCin at `input`, expand kernel [Cin, C], depthwise kernel
+    /// [3, 3, C, 1], output shape.oh x shape.ow x C at `output` (`shape` is the depthwise layer's
+    /// on the expanded HxWxC map). `bands` are BandLayout(shape, threads).chunks buffers of
+    /// `.floats` floats. The output rows are split into chunks, each a task that walks its rows
+    /// band by band, keeping the expanded rows two bands share. Bit-identical to the expansion
+    /// then the depthwise layer on the whole map.
+    static func bandedExpandDepthwise(
+        _ pool: ThreadPool, simd: SIMDWidth, input: UnsafePointer<Float>, cin: Int, expandKernel: UnsafePointer<Float>,
+        expand ee: Epilogue, depthwiseKernel: UnsafePointer<Float>, depthwise de: Epilogue, _ shape: DepthwiseShape,
+        output: UnsafeMutablePointer<Float>, bands: [UnsafeMutablePointer<Float>]
+    ) {
+        let (h, w, c, stride) = (shape.h, shape.w, shape.c, shape.stride)
+        let layout = BandLayout(shape, threads: pool.threads)
+        let (bandOut, perChunk, rowFloats) = (layout.bandOut, layout.perChunk, w * c)
+        require(bands.count >= layout.chunks, "banded block needs \(layout.chunks) band buffers")
+        let gemm = simd.kernels.gemm
+        let depthwise = (simd == .lanes16 && c % 16 == 0 ? SIMDWidth.lanes16 : .lanes8).kernels.depthwise
+        pool.parallelFor((shape.oh + perChunk - 1) / perChunk) { t in
+            let band = bands[t]
+            var have = 0..<0  // expanded rows in `band`, from its start
+            var oy0 = t * perChunk
+            let end = min(shape.oh, oy0 + perChunk)
+            while oy0 < end {
+                let oy1 = min(end, oy0 + bandOut)
+                let need = max(0, oy0 * stride - shape.padTop)..<min(h, (oy1 - 1) * stride - shape.padTop + 3)
+                var first = need.lowerBound
+                if have.contains(need.lowerBound) {  // keep the rows this band shares with the last
+                    let keep = have.upperBound - need.lowerBound
+                    memmove(
+                        band, band + (need.lowerBound - have.lowerBound) * rowFloats,
+                        keep * rowFloats * MemoryLayout<Float>.stride)
+                    first = have.upperBound
+                }
+                if first < need.upperBound {
+                    gemm(
+                        input + first * w * cin, cin, expandKernel, c,
+                        band + (first - need.lowerBound) * rowFloats, 0..<((need.upperBound - first) * w), 0..<c, ee)
+                }
+                have = need
+                let bandShape = DepthwiseShape(
+                    h: need.count, w: w, c: c, stride: stride,
+                    padTop: shape.padTop + need.lowerBound - oy0 * stride,
+                    padLeft: shape.padLeft, oh: oy1 - oy0, ow: shape.ow)
+                depthwise(bandShape, 0..<(oy1 - oy0), band, depthwiseKernel, output + oy0 * shape.ow * c, de)
+                oy0 = oy1
             }
         }
     }

@@ -23,6 +23,8 @@ public struct ExecutionStep: Sendable {
 }
 
 /// A rewrite of the steps by pattern. `keep` are values that must stay computed (requested ones).
+/// The result must depend only on `steps` and `keep`: the executor rewrites once per requested set
+/// and reuses the steps on later runs.
 public protocol FusionPass: Sendable {
     func rewrite(_ steps: [ExecutionStep], keeping keep: Set<ValueID>) -> [ExecutionStep]
 }

@@ -35,10 +35,33 @@ public final class GraphExecutor {
         }
     }
 
+    /// The fused steps and last uses for each requested set, computed on its first run (a fusion
+    /// pass depends only on the steps and the requested values). At most `planLimit` sets are kept.
+    private var plans: [Set<ValueID>: ExecutionPlan] = [:]
+    static let planLimit = 16
+
+    func plan(keeping keep: Set<ValueID>) -> ExecutionPlan {
+        if let p = plans[keep] { return p }
+        if plans.count >= Self.planLimit { plans.removeAll() }
+        let p = ExecutionPlan(steps: fusions.reduce(steps) { $1.rewrite($0, keeping: keep) }, wanted: keep, valueCount: graph.values.count)
+        plans[keep] = p
+        return p
+    }
+
+    /// Names already resolved (`Graph.value(named:)` walks the nodes: ~1 % of a MobileNetV2 run).
+    private var resolved: [String: ValueID] = [:]
+
+    func value(named name: String) throws -> ValueID {
+        if let v = resolved[name] { return v }
+        let v = try graph.value(named: name)
+        resolved[name] = v
+        return v
+    }
+
     /// The values of the layers named in `outputs` (see `Graph.value(named:)`; default the model's
     /// outputs, named by their layers), keyed by the names given.
     public func run(_ inputs: [NDArray], outputs names: [String]? = nil) throws -> [String: NDArray] {
-        let ids = try names.map { try $0.map(graph.value(named:)) } ?? graph.outputs
+        let ids = try names.map { try $0.map(value(named:)) } ?? graph.outputs
         let run = try run(inputs, values: ids)
         let keys = names ?? graph.outputs.map { graph.nodes[graph.values[$0.index].producer!].qualifiedName }
         return Dictionary(zip(keys, ids.map { run.values[$0]! }), uniquingKeysWith: { a, _ in a })
@@ -56,7 +79,7 @@ public final class GraphExecutor {
             throw GraphError.inputShapeMismatch(input: node.qualifiedName, declared: graph.shape(of: v).description, given: inputs[k].shape)
         }
         let keep = Set(wanted)
-        let plan = ExecutionPlan(steps: fusions.reduce(steps) { $1.rewrite($0, keeping: keep) }, wanted: keep, valueCount: graph.values.count)
+        let plan = plan(keeping: keep)
         var slots = [NDArray?](repeating: nil, count: graph.values.count)
         var results = [ValueID: NDArray]()
         var stats = RunStatistics()

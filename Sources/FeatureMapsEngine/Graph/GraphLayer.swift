@@ -46,6 +46,8 @@ public struct ExecutionContext {
     let pool: ThreadPool
     public let kernels: KernelChoice
     public var threads: Int { pool.threads }
+    /// Aligned buffers the fused kernels keep between runs (Graph/Fast/ScratchArena.swift).
+    let scratch = ScratchArena()
 
     /// A context with its own pool of `threads` threads (1: everything on the calling thread).
     public init(threads: Int = 1, kernels: KernelChoice = .fast) {
