@@ -19,13 +19,17 @@ extension Benchmark {
             var last = start
             _ = try executor.run([input], values: stops) { step in
                 let now = MonotonicClock.nanoseconds()
-                let kind = step.layer.kerasClassName
+                let kind = Self.kind(step.layer.kerasClassName)
                 spent[kind, default: 0] += Double(now - last) / 1e6
                 last = now
                 if run == 0 {
                     if macs[kind] == nil { order.append(kind) }
-                    macs[kind, default: 0] += Arithmetic.multiplyAdds(
-                        step.layer, inputs: step.inputs.map(graph.shape(of:)), output: graph.shape(of: step.output))
+                    // A fused step's arithmetic: its graph nodes' (whatever kernel computes them).
+                    macs[kind, default: 0] += step.nodes.reduce(0) { total, n in
+                        let node = graph.nodes[n]
+                        return total
+                            + Arithmetic.multiplyAdds(node.layer, inputs: node.inputs.map(graph.shape(of:)), output: graph.shape(of: node.output))
+                    }
                 }
             }
             let end = MonotonicClock.nanoseconds()
@@ -39,5 +43,13 @@ extension Benchmark {
             inputSize: image.tensor.height, threads: options.threads, runs: options.runs, stopLayer: stopName,
             stages: stages, total: TimingSummary(milliseconds: totals), samples: totals,
             peakResidentBytes: ProcessMemory.peakResidentBytes(), blasKernels: ForwardPass.blasKernels, simd: options.simd)
+    }
+
+    /// A step's kind for the table: its class, or for a long fused chain its first and last
+    /// classes and how many ("Conv2D+...+Add, 9 layers").
+    static func kind(_ name: String) -> String {
+        let parts = name.split(separator: "+")
+        guard name.count > 44, parts.count > 2 else { return name }
+        return "\(parts.first!)+...+\(parts.last!), \(parts.count) layers"
     }
 }

@@ -98,7 +98,16 @@ public struct ChainFusion: FusionPass {
     }
 }
 
-/// The fusion passes every graph run gets, in order (the more specific patterns first).
+/// The fusion passes every graph run gets, in order: the MobileNet kernels' patterns
+/// (FastFusions: stem, 1x1, depthwise), then the general Conv2D epilogue (ResNet, VGG, biased and
+/// kxk convolutions the first ones leave), then the leftover BatchNorm, banded, block, classifier
+/// and scratch passes that build on the first ones' steps.
 public enum StandardFusions {
-    public static var all: [any FusionPass] { [ConvolutionEpilogueFusion()] }
+    public static var all: [any FusionPass] { passes() }
+
+    public static func passes(simd: SIMDWidth = .best) -> [any FusionPass] {
+        var passes = FastFusions.passes(simd: simd)
+        passes.insert(ConvolutionEpilogueFusion(), at: passes.firstIndex { $0 is BatchNormFusion } ?? passes.count)
+        return passes
+    }
 }

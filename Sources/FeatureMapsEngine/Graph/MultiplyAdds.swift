@@ -5,6 +5,7 @@
 //   SeparableConv2D  the two above
 //   Dense            rows x units x inputs (rows: the input's leading axes)
 // Elementwise, pooling and reshaping layers count 0: they move memory more than they compute.
+// A fused step counts the nodes it computes (GraphBenchmark sums them).
 
 public enum Arithmetic {
     /// Multiply-adds of `layer` on inputs of `inputs` shapes giving `output`.
@@ -12,22 +13,11 @@ public enum Arithmetic {
         func pixels(_ s: Shape) -> Int { s.rank == 3 ? s[0] * s[1] : 1 }
         switch layer {
         case let c as Conv2DLayer: return pixels(output) * c.kernel.values.count
-        case let c as ConvolutionWithEpilogue: return pixels(output) * c.conv.kernel.values.count
         case let d as DepthwiseConv2DLayer: return pixels(output) * d.kernel.values.count
         case let s as SeparableConv2DLayer: return pixels(output) * (s.depthwise.kernel.values.count + s.pointwise.kernel.values.count)
         case let d as DenseLayer:
             guard let first = inputs.first, d.kernel.shape.first.map({ $0 > 0 }) == true else { return 0 }
             return first.count / d.kernel.shape[0] * d.kernel.values.count
-        case let chain as LayerChain:
-            var rest = inputs[...], shape: Shape? = nil, total = 0
-            for (part, n) in zip(chain.layers, chain.sideInputs) {
-                let own = (shape.map { [$0] } ?? []) + Array(rest.prefix(n))
-                rest = rest.dropFirst(n)
-                guard let out = try? part.outputShape(inputs: own) else { return total }
-                total += multiplyAdds(part, inputs: own, output: out)
-                shape = out
-            }
-            return total
         default: return 0
         }
     }
