@@ -3,9 +3,8 @@ import FeatureMapsEngine
 import FeatureMapsWeights
 import FeatureMapsSupport
 
-/// What `featuremaps bench` measures: repeated forward passes on one prepared image, timed per stage
-/// (MobileNetV2: its blocks, see `MobileNetV2Architecture.stage(ofLayer:)`; a model file: each
-/// layer kind, see GraphBenchmark.swift), with the arithmetic each stage does.
+/// What `featuremaps bench` measures: repeated forward passes on one prepared image, timed per
+/// layer kind (see GraphBenchmark.swift), with the arithmetic each kind does.
 public struct BenchmarkOptions: Sendable {
     /// Timed passes, after `warmup` untimed ones.
     public var runs: Int
@@ -78,46 +77,12 @@ public struct BenchmarkReport: Sendable {
 }
 
 public enum Benchmark {
-    /// Runs `options.warmup` + `options.runs` forward passes of `session`'s model on `image` and
-    /// summarises the timed ones. Layer names must be Keras names (resolve aliases first).
+    /// Runs `options.warmup` + `options.runs` forward passes of `session`'s network on `image` and
+    /// summarises the timed ones, per layer kind (GraphBenchmark.swift). Layer names must be Keras
+    /// names (resolve aliases first).
     public static func run(_ session: Session, image: PreparedImage, options: BenchmarkOptions) throws -> BenchmarkReport {
         precondition(options.runs >= 1 && options.warmup >= 0, "bench needs at least one timed run")
-        guard let model = session.model else { return try runGraph(session, image: image, options: options) }
-        let table = model.layers(height: image.tensor.height, width: image.tensor.width)
-        let capture = Set(options.layers)
-        let stop = table.last { capture.contains($0.name) }?.name ?? table.last!.name
-        let stopIndex = table.firstIndex { $0.name == stop }!
-        var stageMACs: [String: Int] = [:]
-        var stageOrder: [String] = []
-        for layer in table[1...stopIndex] {
-            let stage = MobileNetV2Architecture.stage(ofLayer: layer.name)
-            if stageMACs[stage] == nil { stageOrder.append(stage) }
-            stageMACs[stage, default: 0] += MobileNetV2Architecture.multiplyAdds(of: layer)
-        }
-        let pass = ForwardPass(model: model, threads: options.threads, simd: options.simd)
-        var samples: [String: [Double]] = [:]
-        var totals: [Double] = []
-        for run in 0..<(options.warmup + options.runs) {
-            var marks: [(String, UInt64)] = []
-            marks.reserveCapacity(24)
-            let start = MonotonicClock.nanoseconds()
-            _ = try pass.run(image.tensor, capture: [stop]) { marks.append(($0, MonotonicClock.nanoseconds())) }
-            let end = MonotonicClock.nanoseconds()
-            guard run >= options.warmup else { continue }
-            var last = start
-            for (stage, t) in marks {
-                samples[stage, default: []].append(Double(t - last) / 1e6)
-                last = t
-            }
-            totals.append(Double(end - start) / 1e6)
-        }
-        let stages = stageOrder.compactMap { name in
-            samples[name].map { StageReport(name: name, multiplyAdds: stageMACs[name]!, timing: TimingSummary(milliseconds: $0)) }
-        }
-        return BenchmarkReport(
-            inputSize: image.tensor.height, threads: options.threads, runs: options.runs, stopLayer: stop,
-            stages: stages, total: TimingSummary(milliseconds: totals), samples: totals,
-            peakResidentBytes: ProcessMemory.peakResidentBytes(), blasKernels: ForwardPass.blasKernels, simd: options.simd)
+        return try runGraph(session, image: image, options: options)
     }
 }
 

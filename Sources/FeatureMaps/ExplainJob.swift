@@ -38,7 +38,7 @@ public struct ExplainJob {
     public let columns: Int
     public let directory: String
     public let writeNPY: Bool
-    /// Threads of a model file's forward and backward passes (MobileNetV2's path has its own).
+    /// Threads of the forward and backward passes.
     public let threads: Int
     /// Called with each written path, then with a one-line summary of each image.
     public var wrote: (String) -> Void = { _ in }
@@ -132,18 +132,13 @@ public struct ExplainJob {
         }
     }
 
-    /// MobileNetV2's own backward pass, or the graph's (GraphGradient) for a model file.
+    /// The graph's backward pass (GraphGradient), MobileNetV2's as any model file's.
     private func explanation(_ image: PreparedImage, gradCAMLayer: String?) throws -> Explanation {
-        switch session.network {
-        case .mobileNetV2(let weights, _):
-            return try weights.model.explain(image.tensor, class: classChoice, gradCAMLayer: gradCAMLayer, saliency: method.saliency)
-        case .model(let file):
-            let shape = [image.tensor.height, image.tensor.width, image.tensor.channels]
-            let driver = GraphGradient(graph: try file.graph(for: shape), threads: threads, kernels: .fast)
-            return try driver.explain(
-                [NDArray(shape: Shape(shape), data: image.tensor.data)], class: classChoice, gradCAMLayer: gradCAMLayer,
-                saliency: method.saliency)
-        }
+        let shape = [image.tensor.height, image.tensor.width, image.tensor.channels]
+        let driver = GraphGradient(graph: try session.graph(for: shape), threads: threads, kernels: .fast)
+        return try driver.explain(
+            [NDArray(shape: Shape(shape), data: image.tensor.data)], class: classChoice, gradCAMLayer: gradCAMLayer,
+            saliency: method.saliency)
     }
 
     private func write(

@@ -18,7 +18,7 @@ extension Session {
         let session: Session
         switch network {
         case .mobileNetV2(let weights, let location):
-            session = Session(weights: weights, location: location, inputSize: inputShape[0], labels: labels)
+            session = try Session(weights: weights, location: location, inputSize: inputShape[0], labels: labels)
         case .model(let file):
             session = try Session(model: file, preprocessing: preprocessing, labels: labels)
         }

@@ -21,7 +21,8 @@ public struct PreparedImage: Sendable {
 }
 
 /// The network and how it is fed: what every command works with. The network is Keras's
-/// MobileNetV2 from a weights-only file (architecture built in) or a user's model file.
+/// MobileNetV2 from a weights-only file (architecture built in: MobileNetV2Graph) or a user's
+/// model file; either way it runs as one `Graph` on the one executor (NetworkPass).
 public struct Session: Sendable {
     public enum Network: Sendable {
         case mobileNetV2(LoadedWeights, WeightsLocation)
@@ -29,6 +30,8 @@ public struct Session: Sendable {
     }
 
     public let network: Network
+    /// The network built for `inputShape`.
+    public let graph: Graph
     /// The model input without the batch axis, (H, W, C): images are resized to H x W (no crop).
     public let inputShape: [Int]
     public let preprocessing: Preprocessing
@@ -54,11 +57,12 @@ public struct Session: Sendable {
     ) throws -> Session {
         let plan = try WeightsLocator.plan(flag: weightsFlag, variant: variant, offline: offline, environment: environment)
         let (weights, location) = try plan.execute(variant, environment: environment, progress: progress)
-        return Session(weights: weights, location: location, inputSize: inputSize)
+        return try Session(weights: weights, location: location, inputSize: inputSize)
     }
 
     /// MobileNetV2 from a weights-only file, fed `inputSize` x `inputSize` RGB, preprocessing tf.
-    public init(weights: LoadedWeights, location: WeightsLocation, inputSize: Int, labels: [String]? = nil) {
+    /// Throws EngineError.inputTooSmall below Keras's 32 x 32.
+    public init(weights: LoadedWeights, location: WeightsLocation, inputSize: Int, labels: [String]? = nil) throws {
         let table = weights.model.layers(height: inputSize, width: inputSize)
         let layers = table.map { l in
             let vector = l.kind == .dense || l.kind == .globalAveragePooling
@@ -68,7 +72,8 @@ public struct Session: Sendable {
                 parameters: l.parameters, alias: l.alias, inbound: [], depth: 0)
         }
         self.init(
-            network: .mobileNetV2(weights, location), inputShape: [inputSize, inputSize, 3], preprocessing: .tf, layers: layers,
+            network: .mobileNetV2(weights, location), graph: try MobileNetV2Graph.graph(weights.stored, height: inputSize, width: inputSize),
+            inputShape: [inputSize, inputSize, 3], preprocessing: .tf, layers: layers,
             labels: weights.model.architecture.classes.map { ClassLabels(custom: labels, count: $0) }, outputIsProbability: true)
     }
 
@@ -81,15 +86,16 @@ public struct Session: Sendable {
         let output = model.graph.shape(of: model.graph.outputs[0])
         let classes = output.rank == 1 ? output[0] : nil
         self.init(
-            network: .model(model), inputShape: model.inputShape, preprocessing: mode, layers: model.layers,
+            network: .model(model), graph: model.graph, inputShape: model.inputShape, preprocessing: mode, layers: model.layers,
             labels: classes.map { ClassLabels(custom: labels, count: $0) }, outputIsProbability: model.outputIsProbability)
     }
 
     private init(
-        network: Network, inputShape: [Int], preprocessing: Preprocessing, layers: [ModelLayer], labels: ClassLabels?,
+        network: Network, graph: Graph, inputShape: [Int], preprocessing: Preprocessing, layers: [ModelLayer], labels: ClassLabels?,
         outputIsProbability: Bool
     ) {
         self.network = network
+        self.graph = graph
         self.inputShape = inputShape
         self.preprocessing = preprocessing
         self.layers = layers
@@ -103,6 +109,17 @@ public struct Session: Sendable {
     public var model: MobileNetV2? {
         if case .mobileNetV2(let weights, _) = network { return weights.model }
         return nil
+    }
+
+    /// The network for an input of `shape` (H, W, C): `graph`, or the same network rebuilt for an
+    /// .npy input of another size (MobileNetV2 at any size from 32 x 32, a model file whose input
+    /// size is open).
+    public func graph(for shape: [Int]) throws -> Graph {
+        guard shape != inputShape else { return graph }
+        switch network {
+        case .mobileNetV2(let weights, _): return try MobileNetV2Graph.graph(weights.stored, height: shape[0], width: shape[1])
+        case .model(let file): return try file.graph(for: shape)
+        }
     }
 
     /// The file the network came from.

@@ -54,8 +54,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         try Report.running {
             let session = try weightsOptions.openSession(inputOptions)
-            let last = session.model == nil ? [] : [session.labels == nil ? "out_relu" : "predictions"]
-            let resolved = try session.resolve(layers: layers.map(parseLayerList) ?? last)
+            let resolved = try session.resolve(layers: layers.map(parseLayerList) ?? [])
             let prepared =
                 try image.map { try session.prepare(imageAt: $0) }
                 ?? session.prepare(BuiltInImage.notebookTestImage(), path: BuiltInImage.name)

@@ -92,7 +92,7 @@ public enum WeightsDownloader {
         }
         kept = true
         progress?(.saved(path: path, sha256: sha256))
-        return LoadedWeights(path: path, model: loaded.model, storedParameters: loaded.storedParameters)
+        return LoadedWeights(path: path, model: loaded.model, stored: loaded.stored)
     }
 
     /// Why `loaded` is not `variant`, or nil when it is.

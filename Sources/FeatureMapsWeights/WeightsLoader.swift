@@ -5,8 +5,10 @@ import FeatureMapsEngine
 public struct LoadedWeights: Sendable {
     public let path: String
     public let model: MobileNetV2
+    /// The arrays as the file stores them (MobileNetV2Graph builds the graph from them).
+    public let stored: KerasWeights
     /// Values stored in the file (every weight of every listed layer).
-    public let storedParameters: Int
+    public var storedParameters: Int { stored.parameterCount }
 }
 
 public enum WeightsLoader {
@@ -24,7 +26,7 @@ public enum WeightsLoader {
             ? try IsolatedReader.read(path: path, deadline: readerDeadline)
             : try IsolatedReader.readInProcess(path: path)
         do {
-            return LoadedWeights(path: path, model: try MobileNetV2(weights: weights), storedParameters: weights.parameterCount)
+            return LoadedWeights(path: path, model: try MobileNetV2(weights: weights), stored: weights)
         } catch let e as EngineError {
             throw WeightsError.architecture(path: path, e)
         }

@@ -211,9 +211,10 @@ final class FusedPatternTests: XCTestCase {
         }
     }
 
-    /// Runs of fused single-input steps become one FusedSequenceLayer step (values between them in
-    /// the aligned scratch), the same bits as the steps one by one; a residual block (two inputs)
-    /// or a requested value ends a run.
+    /// Runs of fused steps each reading the one before (once, or twice: a residual block whose Add
+    /// reads its own input) become one FusedSequenceLayer step (values between them in the aligned
+    /// scratch), the same bits as the steps one by one; a requested value ends a run, and a residual
+    /// from elsewhere keeps its step out.
     func testSequenceOfFusedSteps() throws {
         var rng = SplitMix64(seed: 18)
         for (h, w) in [(17, 13), (32, 32)] {
@@ -226,23 +227,52 @@ final class FusedPatternTests: XCTestCase {
             g.add(ReLULayer(maxValue: 6))
             g.add(rng.conv(1, 1, 16, 8))  // n7 projection
             g.add(rng.batchNorm(8))
-            g.add(rng.conv(1, 1, 8, 24))  // n9 head
+            g.add(rng.conv(1, 1, 8, 48))  // n9 residual block on n8: expansion
+            g.add(rng.batchNorm(48))
+            g.add(ReLULayer(maxValue: 6))
+            g.add(rng.depthwise(48, stride: 1, padding: .same))  // n12
+            g.add(rng.batchNorm(48))
+            g.add(ReLULayer(maxValue: 6))
+            g.add(rng.conv(1, 1, 48, 8))  // n15 projection
+            let bn = g.add(rng.batchNorm(8))
+            g.add(MergeLayer(.add), [8, bn])  // n17 the block's add
+            g.add(rng.conv(1, 1, 8, 24))  // n18 head
             g.add(rng.batchNorm(24))
             g.add(ReLULayer(maxValue: 6))
-            g.add(GlobalPooling2DLayer(.average))  // n12 classifier
+            g.add(GlobalPooling2DLayer(.average))  // n21 classifier
             g.add(DenseLayer(kernel: rng.weight(24, 5, scale: 0.3), bias: rng.weight(5), activation: .softmax))
             let graph = try g.graph()
             let what = "sequence \(h)x\(w)"
             let steps = fusedSteps(graph)
-            XCTAssertEqual(groups(steps), [Array(1...13)], "\(what): one step")
-            XCTAssertTrue(steps[0].layer is FusedSequenceLayer, what)
+            XCTAssertEqual(groups(steps), [Array(1...22)], "\(what): one step")
+            let sequence = try XCTUnwrap(steps[0].layer as? FusedSequenceLayer, what)
+            XCTAssertEqual(sequence.parts.count, 5, "\(what): stem, block, residual block, head, classifier")
             let x = rng.array(h, w, 3)
             let fused = try assertFusedMatchesReference(graph, x, threads: 2, what)
             let stepByStep = try GraphExecutor(graph: graph, fusions: Array(FastFusions.passes().dropLast())).run([x])
-            XCTAssertEqual(fused["n13"]!.data, stepByStep["n13"]!.data, "\(what): the bits of the steps one by one")
+            XCTAssertEqual(fused["n22"]!.data, stepByStep["n22"]!.data, "\(what): the bits of the steps one by one")
             let split = fusedSteps(graph, keeping: [graph.nodes[8].output, graph.outputs[0]])
-            XCTAssertEqual(groups(split), [Array(1...8), Array(9...13)], "\(what): n8 requested ends the first run")
-            try assertFusedMatchesReference(graph, x, keep: ["n8", "n13"], "\(what), n8 requested")
+            XCTAssertEqual(groups(split), [Array(1...8), Array(9...22)], "\(what): n8 requested ends the first run")
+            try assertFusedMatchesReference(graph, x, keep: ["n8", "n22"], "\(what), n8 requested")
         }
+    }
+
+    /// A residual block whose Add reads another value than the block's input stays a step of its own.
+    func testResidualFromElsewhereEndsASequence() throws {
+        var rng = SplitMix64(seed: 19)
+        var g = TestGraph(input: [9, 9, 8])
+        g.add(rng.conv(1, 1, 8, 8))  // n1
+        g.add(rng.batchNorm(8))
+        g.add(ReLULayer(maxValue: 6))  // n3
+        g.add(rng.depthwise(8, stride: 1, padding: .same))  // n4
+        g.add(rng.batchNorm(8))
+        g.add(ReLULayer(maxValue: 6))
+        g.add(rng.conv(1, 1, 8, 8))  // n7
+        let bn = g.add(rng.batchNorm(8))
+        g.add(MergeLayer(.add), [0, bn])  // n9: the model input, not n3, is the residual
+        let graph = try g.graph()
+        let steps = fusedSteps(graph)
+        XCTAssertFalse(steps.contains { $0.layer is FusedSequenceLayer }, "no sequence: \(groups(steps))")
+        try assertFusedMatchesReference(graph, rng.array(9, 9, 8), threads: 2, "residual from the input")
     }
 }

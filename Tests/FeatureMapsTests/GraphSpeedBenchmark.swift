@@ -4,7 +4,7 @@ import FeatureMaps
 import FeatureMapsEngine
 import FeatureMapsWeights
 
-/// The fused MobileNetV2 graph (MobileNetV2Graph + FastFusions) against the old hand-written path
+/// The fused MobileNetV2 graph (MobileNetV2Graph + StandardFusions, as NetworkPass runs it) against the old hand-written path
 /// (ForwardPass), MobileNetV2 1.0 224 with the real weights, in one process: alternating rounds
 /// (so load from other processes hits both alike), at 1 and 2 threads; prints the median ms and
 /// the ratio graph / old. Asserts nothing about time. Runs only with FEATUREMAPS_BENCH_GRAPH=1, in a
@@ -25,7 +25,7 @@ final class GraphSpeedBenchmark: XCTestCase {
         print("graph benchmark: MobileNetV2 1.0 224, real weights, \(rounds) alternating rounds after 5 warm-ups, SIMD \(SIMDWidth.best)")
         for threads in [1, 2] {
             let old = ForwardPass(model: model, threads: threads)
-            let executor = GraphExecutor(graph: graph, threads: threads, fusions: FastFusions.passes())
+            let executor = GraphExecutor(graph: graph, threads: threads, fusions: StandardFusions.passes())
             var times: (old: [Double], graph: [Double]) = ([], [])
             var results: (old: [Float], graph: [Float]) = ([], [])
             for round in 0..<(rounds + 5) {

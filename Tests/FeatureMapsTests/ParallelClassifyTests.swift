@@ -8,7 +8,7 @@ import FeatureMapsWeights
 final class ParallelClassifyTests: XCTestCase {
     func testWorkersKeepOrderAndResults() throws {
         let weights = try WeightsLoader.load(path: Fixtures.fixtureWeights)
-        let session = Session(
+        let session = try Session(
             weights: weights, location: WeightsLocation(path: Fixtures.fixtureWeights, source: .flag),
             inputSize: 96)
         let good = Fixtures.fixtureImage

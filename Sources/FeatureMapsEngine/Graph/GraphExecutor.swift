@@ -69,7 +69,7 @@ public final class GraphExecutor {
 
     /// The requested values and the run's memory statistics. `inputs` must have the shapes the
     /// graph was built for (see `Graph.withInputShapes`). `observer` is called after each step
-    /// (benchmarks time the steps with it).
+    /// (benchmarks time the steps with it; a FusedSequenceLayer's parts are reported one by one).
     public func run(
         _ inputs: [NDArray], values wanted: [ValueID], observer: ((ExecutionStep) -> Void)? = nil
     ) throws -> (values: [ValueID: NDArray], statistics: RunStatistics) {
@@ -80,6 +80,8 @@ public final class GraphExecutor {
         }
         let keep = Set(wanted)
         let plan = plan(keeping: keep)
+        context.parts.observe = observer
+        defer { context.parts.observe = nil }
         var slots = [NDArray?](repeating: nil, count: graph.values.count)
         var results = [ValueID: NDArray]()
         var stats = RunStatistics()
@@ -118,10 +120,10 @@ public final class GraphExecutor {
             let out = step.layer.forward(consume args, context)
             require(out.shape == shape, "\(step.layer.kerasClassName) returned \(out.shape), its shape rule says \(shape)")
             stats.stepsRun += 1
-            observer?(step)
+            if !(step.layer is any ReportsParts) { observer?(step) }
             if keep.contains(step.output) { results[step.output] = out }
             if plan.lastUse[step.output.index] != nil || keep.contains(step.output) { hold(step.output, out) }
-            for u in Set(step.inputs) where plan.lastUse[u.index] == i && !keep.contains(u) { release(u) }
+            for u in plan.released[i] { release(u) }
         }
         stats.liveValuesAtEnd = live.values
         return (results, stats)
@@ -133,6 +135,8 @@ struct ExecutionPlan {
     let steps: [ExecutionStep]
     /// For each value, the index in `steps` of its last reader; nil when no needed step reads it.
     let lastUse: [Int?]
+    /// For each step, the values it reads last that are not wanted (released after it), once each.
+    let released: [[ValueID]]
 
     init(steps all: [ExecutionStep], wanted: Set<ValueID>, valueCount: Int) {
         let producer = Dictionary(uniqueKeysWithValues: all.indices.map { (all[$0].output, $0) })
@@ -147,5 +151,10 @@ struct ExecutionPlan {
         var last = [Int?](repeating: nil, count: valueCount)
         for (i, s) in steps.enumerated() { for u in s.inputs { last[u.index] = i } }
         lastUse = last
+        let run = steps
+        released = run.indices.map { i in
+            var seen = Set<ValueID>()
+            return run[i].inputs.filter { last[$0.index] == i && !wanted.contains($0) && seen.insert($0).inserted }
+        }
     }
 }

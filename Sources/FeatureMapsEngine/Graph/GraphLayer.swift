@@ -48,6 +48,9 @@ public struct ExecutionContext {
     public var threads: Int { pool.threads }
     /// Aligned buffers the fused kernels keep between runs (Graph/Fast/ScratchArena.swift).
     let scratch = ScratchArena()
+    /// Set by `GraphExecutor.run` for its observer: a step that runs several fused steps as parts
+    /// (FusedSequenceLayer) reports each part to it, so that benchmarks still time them one by one.
+    let parts = PartObserver()
 
     /// A context with its own pool of `threads` threads (1: everything on the calling thread).
     public init(threads: Int = 1, kernels: KernelChoice = .fast) {
@@ -70,3 +73,11 @@ public struct ExecutionContext {
         pool.parallelFor(bands) { b in body(b * perBand..<min(count, (b + 1) * perBand)) }
     }
 }
+
+/// The executor's observer, as the steps that run parts of their own see it (one run at a time).
+final class PartObserver {
+    var observe: ((ExecutionStep) -> Void)?
+}
+
+/// A step that reports its parts to `ExecutionContext.parts` instead of being reported as one.
+protocol ReportsParts: GraphLayer {}

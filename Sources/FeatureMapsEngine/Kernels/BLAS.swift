@@ -104,3 +104,8 @@ enum BLAS {
         cblas_sgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(n), 1, b, blasint(ld), x, 1, beta, y, 1)
     }
 }
+
+extension OpenBLASThreads {
+    /// The kernel family OpenBLAS runs for the engine's GEMMs ("Haswell", "SkylakeX", ...).
+    public static var kernelFamily: String { BLAS.coreName }
+}

@@ -33,6 +33,14 @@ struct StepEdges {
         return reader[v]
     }
 
+    /// The step reading the output of step `i`, when one step reads it (in one or more of its
+    /// inputs: a residual block reads its input twice) and it was not requested.
+    func onlyReadingStep(of i: Int) -> Int? {
+        let v = steps[i].output
+        guard !keep.contains(v), let j = reader[v], uses[v] == steps[j].inputs.filter({ $0 == v }).count else { return nil }
+        return j
+    }
+
     /// The step producing input `k` of step `i`, when step `i` is that value's sole reader.
     func soleProducer(ofInput k: Int, of i: Int) -> Int? {
         guard let p = producer[steps[i].inputs[k]], soleReader(of: p) == i else { return nil }
