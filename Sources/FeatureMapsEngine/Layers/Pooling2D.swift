@@ -33,8 +33,14 @@ public struct Pooling2DLayer: GraphLayer {
 
     /// out[oy, ox, c] = max (or mean) of in[iy, ix, c] over the window's cells inside the input,
     /// iy = oy*SH + j - padTop (same for x); the mean divides by that cell count.
+    /// Max pooling with the fast kernels runs `fastMaxForward` (Layers/MaxPooling2DFast.swift).
     public func forward(_ inputs: consuming [NDArray], _ context: ExecutionContext) -> NDArray {
         let x = inputs[0]
+        return kind == .max && context.kernels == .fast ? fastMaxForward(x, context) : referenceForward(x)
+    }
+
+    /// The plain loops (the twin of the fast max pooling, and average pooling on every path).
+    func referenceForward(_ x: NDArray) -> NDArray {
         let (h, w, c) = (x.shape[0], x.shape[1], x.shape[2])
         let win = window(x.shape)!
         var out = NDArray(shape: [win.rows.output, win.cols.output, c])

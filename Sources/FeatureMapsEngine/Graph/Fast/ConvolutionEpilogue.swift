@@ -36,21 +36,43 @@ struct ConvolutionWithEpilogue: GraphLayer {
         let x = inputs[0]
         let stages = self.stages
         let plainReLU = stages.count >= 2 && Self.isPlainReLU(stages.last!)
-        let run = { (c: UnsafeMutablePointer<Float>, pixels: Range<Int>, channels: Int, r: UnsafePointer<Float>?) in
-            let n = pixels.count * channels
+        let hasResidual = inputs.count > 1
+        var onePass = plainReLU && (stages.count == 2 || (stages.count == 3 && hasResidual))
+        if case .affine = stages.first {} else { onePass = false }
+        // On one tile of the output: `pixels` rows `channels` apart from `c`, filters `filters`.
+        // The convolution's bias is added here, as the first stage (conv2d's `applyBias: false`),
+        // unless the convolution has an activation of its own.
+        let bias = conv.activation == .linear ? conv.bias?.values : nil
+        let zeros = bias == nil ? [Float](repeating: 0, count: conv.kernel.shape[3]) : []  // unread: keeps one code path
+        let run = { (c: UnsafeMutablePointer<Float>, pixels: Range<Int>, filters: Range<Int>, channels: Int, r: UnsafePointer<Float>?) in
+            let (n, c0) = (filters.count, filters.lowerBound)
+            let res = r.map { $0 + pixels.lowerBound * channels + c0 }
+            if let bias, !onePass {
+                for p in 0..<pixels.count {
+                    let row = c + p * channels
+                    for k in 0..<n { row[k] += bias[c0 + k] }
+                }
+            }
             // ResNet's two chains in one pass each (the same operations in the same order as
             // the stages one by one, so the same bits): BN then ReLU; BN, residual, then ReLU.
-            if plainReLU, case .affine(let inv, let shift) = stages[0], stages.count == 2 || (stages.count == 3 && r != nil) {
-                let src = r.map { $0 + pixels.lowerBound * channels }
-                inv.withUnsafeBufferPointer { inv in
-                    shift.withUnsafeBufferPointer { shift in
-                        for p in 0..<pixels.count {
-                            let row = c + p * channels
-                            if let src {
-                                let res = src + p * channels
-                                for k in 0..<channels { row[k] = max(res[k] + (row[k] * inv[k] + shift[k]), 0) }
-                            } else {
-                                for k in 0..<channels { row[k] = max(row[k] * inv[k] + shift[k], 0) }
+            if onePass, case .affine(let inv, let shift) = stages[0] {
+                (bias ?? zeros).withUnsafeBufferPointer { b in
+                    inv.withUnsafeBufferPointer { inv in
+                        shift.withUnsafeBufferPointer { shift in
+                            let (b, inv, shift) = (b.baseAddress! + c0, inv.baseAddress! + c0, shift.baseAddress! + c0)
+                            for p in 0..<pixels.count {
+                                let row = c + p * channels
+                                if bias != nil, let res {
+                                    let res = res + p * channels
+                                    for k in 0..<n { row[k] = max(res[k] + ((row[k] + b[k]) * inv[k] + shift[k]), 0) }
+                                } else if bias != nil {
+                                    for k in 0..<n { row[k] = max((row[k] + b[k]) * inv[k] + shift[k], 0) }
+                                } else if let res {
+                                    let res = res + p * channels
+                                    for k in 0..<n { row[k] = max(res[k] + (row[k] * inv[k] + shift[k]), 0) }
+                                } else {
+                                    for k in 0..<n { row[k] = max(row[k] * inv[k] + shift[k], 0) }
+                                }
                             }
                         }
                     }
@@ -58,17 +80,16 @@ struct ConvolutionWithEpilogue: GraphLayer {
                 return
             }
             for stage in stages {
-                switch stage {
-                case .affine(let inv, let shift):
-                    for p in 0..<pixels.count {
-                        let row = c + p * channels
-                        for k in 0..<channels { row[k] = row[k] * inv[k] + shift[k] }
+                for p in 0..<pixels.count {
+                    let row = c + p * channels
+                    switch stage {
+                    case .affine(let inv, let shift): for k in 0..<n { row[k] = row[k] * inv[c0 + k] + shift[c0 + k] }
+                    case .activation(let a): for k in 0..<n { row[k] = a(row[k]) }
+                    case .relu(let l): for k in 0..<n { row[k] = l(row[k]) }
+                    case .residual:
+                        let src = res! + p * channels
+                        for k in 0..<n { row[k] = src[k] + row[k] }
                     }
-                case .activation(let a): for i in 0..<n { c[i] = a(c[i]) }
-                case .relu(let l): for i in 0..<n { c[i] = l(c[i]) }
-                case .residual:
-                    let src = r! + pixels.lowerBound * channels
-                    for i in 0..<n { c[i] = src[i] + c[i] }
                 }
             }
         }
@@ -77,10 +98,10 @@ struct ConvolutionWithEpilogue: GraphLayer {
             return broadcastResidual(x, residual, context)
         }
         guard let residual else {
-            return ConvolutionGEMM.conv2d(conv, x, context) { c, pixels in run(c, pixels, channels, nil) }
+            return ConvolutionGEMM.conv2d(conv, x, context, applyBias: bias == nil) { run($0, $1, $2, channels, nil) }
         }
         return residual.data.withUnsafeBufferPointer { r in
-            ConvolutionGEMM.conv2d(conv, x, context) { c, pixels in run(c, pixels, channels, r.baseAddress!) }
+            ConvolutionGEMM.conv2d(conv, x, context, applyBias: bias == nil) { run($0, $1, $2, channels, r.baseAddress!) }
         }
     }
 }
