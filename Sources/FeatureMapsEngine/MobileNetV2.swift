@@ -1,28 +1,12 @@
-// MobileNetV2 with weights checked against the architecture, ready to run.
+// MobileNetV2's architecture read from a weights-only file, the weights checked against it.
 // Channel counts come from the stored shapes, so every Keras width (alpha) loads, with or
 // without the classification top; every other shape is then checked against that architecture.
-
-/// A Keras convolution (no bias) followed by its BatchNormalization layer.
-struct ConvBN: Sendable {
-    let kernel: [Float]
-    let bn: BatchNormAffine
-}
-
-struct BlockWeights: Sendable {
-    let spec: BlockSpec
-    let expand: ConvBN?
-    let depthwise: ConvBN
-    let project: ConvBN
-}
+// It runs as a graph like any model (MobileNetV2Graph builds it from the same file).
 
 public struct MobileNetV2: Sendable {
     public let architecture: MobileNetV2Architecture
-    let stem: ConvBN
-    let blocks: [BlockWeights]
-    let head: ConvBN
-    let dense: (kernel: [Float], bias: [Float])?
 
-    /// Checks `weights` (every layer, every shape, every value finite) and prepares them.
+    /// Checks `weights` (every layer, every shape, every value finite) and reads the architecture.
     public init(weights: KerasWeights) throws {
         func array(_ layer: String, _ weight: String) throws -> WeightArray {
             guard let l = weights.layers[layer] else {
@@ -43,7 +27,6 @@ public struct MobileNetV2: Sendable {
             headChannels: try lastDim("Conv_1", "kernel"),
             classes: weights.layers["predictions"] == nil ? nil : try lastDim("predictions", "bias"))
 
-        var checked: [String: [String: [Float]]] = [:]
         for (layer, weight, shape) in arch.weightShapes {
             let w = try array(layer, weight)
             guard w.shape == shape else {
@@ -52,27 +35,8 @@ public struct MobileNetV2: Sendable {
             if let bad = w.values.firstIndex(where: { !$0.isFinite }) {
                 throw EngineError.nonFiniteWeight(layer: layer, weight: weight, index: bad)
             }
-            checked[layer, default: [:]][weight] = w.values
-        }
-        func convBN(_ conv: String, _ bn: String, kernel: String = "kernel") -> ConvBN {
-            let b = checked[bn]!
-            return ConvBN(
-                kernel: checked[conv]![kernel]!,
-                bn: BatchNormAffine(
-                    gamma: b["gamma"]!, beta: b["beta"]!, mean: b["moving_mean"]!, variance: b["moving_variance"]!,
-                    epsilon: MobileNetV2Architecture.batchNormEpsilon))
         }
         architecture = arch
-        stem = convBN("Conv1", "bn_Conv1")
-        blocks = arch.blocks.map { s in
-            BlockWeights(
-                spec: s,
-                expand: s.hasExpand ? convBN(s.prefix + "expand", s.prefix + "expand_BN") : nil,
-                depthwise: convBN(s.prefix + "depthwise", s.prefix + "depthwise_BN", kernel: "depthwise_kernel"),
-                project: convBN(s.prefix + "project", s.prefix + "project_BN"))
-        }
-        head = convBN("Conv_1", "Conv_1_bn")
-        dense = arch.classes == nil ? nil : (checked["predictions"]!["kernel"]!, checked["predictions"]!["bias"]!)
     }
 
     /// The Keras layers for an input of the given size, in model order.

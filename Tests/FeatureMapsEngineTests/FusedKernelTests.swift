@@ -239,41 +239,36 @@ final class SIMDWidthTests: XCTestCase {
     }
 }
 
-/// Blocks on large maps run their expansion and depthwise layer band by band (BandedBlock.swift);
-/// asking for an expansion output runs them layer by layer. Both must give the same bits, at both
-/// vector widths and with 1, 2 and 3 threads, also at sizes whose bands end unevenly. (At 448 x 448
-/// the alpha-0.35 model bands blocks 1-4: stride 2 and stride 1.)
+/// Blocks on large maps run their expansion and depthwise layer band by band
+/// (FusedExpandDepthwiseLayer, Kernels.bandedExpandDepthwise); asking for an expansion output runs
+/// them layer by layer. Both must give the same bits, at both vector widths and with 1, 2 and 3
+/// threads, also at sizes whose bands end unevenly. (At 448 x 448 the alpha-0.35 model bands
+/// blocks 1-4: stride 2 and stride 1.)
 final class BandedBlockTests: XCTestCase {
     func testBandedBlocksMatchTheLayerByLayerPath() throws {
-        let model = try GradientPassTests.model()
+        let weights = try GradientPassTests.weights()
         var rng = SplitMix64(seed: 31)
         for (h, w) in [(448, 448), (451, 437)] {
             let x = rng.tensor(h, w, 3)
+            let graph = try MobileNetV2Graph.graph(weights, height: h, width: w)
+            let wanted = ["block_1_depthwise_relu", "block_2_depthwise_relu", "block_3_project_BN", "block_4_add", "block_5_add"]
             for simd in testedWidths() {
-                let pass = ForwardPass(model: model, threads: 1, simd: simd)
-                XCTAssertTrue(
-                    pass.runsBanded(model.blocks[1], h: (h + 1) / 2, w: (w + 1) / 2, Recorder(layers: [], wanted: [])),
-                    "block_1 at \(h)x\(w) should run banded")
-                for block in 1...4 {
-                    let side = (h + 1) / 2 / (block >= 2 ? 2 : 1) / (block >= 4 ? 2 : 1)
-                    XCTAssertTrue(
-                        pass.runsBanded(model.blocks[block], h: side, w: side, Recorder(layers: [], wanted: [])),
-                        "block_\(block) should run banded at \(h)x\(w)")
+                let executor = GraphExecutor(graph: graph, threads: 1, fusions: StandardFusions.passes(simd: simd))
+                let plan = executor.plan(keeping: Set(try wanted.map(graph.value(named:))))
+                let banded = plan.steps.compactMap { step -> String? in
+                    var layer = step.layer
+                    if let block = layer as? FusedInvertedResidualLayer, case .expandDepthwise(let head) = block.head { layer = head }
+                    guard let l = layer as? FusedExpandDepthwiseLayer, l.runsBanded(graph.shape(of: step.inputs[0])) else { return nil }
+                    return graph.nodes[step.nodes[0]].name
                 }
-                let wanted: Set<String> = [
-                    "block_1_depthwise_relu", "block_2_depthwise_relu", "block_3_project_BN", "block_4_add",
-                    "block_5_add",
-                ]
-                let layerByLayer = try pass.run(
-                    x,
-                    capture: wanted.union([
-                        "block_1_expand_relu", "block_2_expand_relu",
-                        "block_3_expand_relu", "block_4_expand_relu",
-                    ]))
+                XCTAssert(Set(banded).isSuperset(of: (1...4).map { "block_\($0)_expand" }), "\(h)x\(w) \(simd): banded blocks \(banded)")
+                let layerByLayer = try executor.run(
+                    [NDArray(x)], outputs: wanted + ["block_1_expand_relu", "block_2_expand_relu", "block_3_expand_relu", "block_4_expand_relu"])
                 for threads in [1, 2, 3] {
-                    let banded = try ForwardPass(model: model, threads: threads, simd: simd).run(x, capture: wanted)
+                    let run = try GraphExecutor(graph: graph, threads: threads, fusions: StandardFusions.passes(simd: simd))
+                        .run([NDArray(x)], outputs: wanted)
                     for name in wanted {
-                        XCTAssert(banded[name]!.data == layerByLayer[name]!.data, "\(name) \(h)x\(w) \(simd) \(threads) threads differs")
+                        XCTAssert(run[name]!.data == layerByLayer[name]!.data, "\(name) \(h)x\(w) \(simd) \(threads) threads differs")
                     }
                 }
             }

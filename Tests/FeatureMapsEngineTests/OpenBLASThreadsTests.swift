@@ -22,16 +22,15 @@ final class OpenBLASThreadsTests: XCTestCase {
     func testResultsDependOnOpenBLASThreadsOnlyInTheLastBits() throws {
         let before = OpenBLASThreads.count
         defer { OpenBLASThreads.use(before) }
-        let model = try GradientPassTests.model()
+        let weights = try GradientPassTests.weights()
         var rng = SplitMix64(seed: 31)
         let x = rng.tensor(128, 128, 3)
-        let layers = Set(model.layers(height: 128, width: 128).map(\.name))
+        let layers = try MobileNetV2(weights: weights).layers(height: 128, width: 128).map(\.name)
 
         func bits(engineThreads: Int, simd: SIMDWidth) throws -> Bits {
-            var out = try ForwardPass(model: model, threads: engineThreads, simd: simd).run(x, capture: layers)
+            var out = try weights.mobileNetV2Outputs(x, capture: layers, threads: engineThreads, simd: simd)
                 .mapValues { $0.data.map(\.bitPattern) }
-            let record = try model.recordForward(x, keep: [], downTo: MobileNetV2Architecture.inputLayerName)
-            let gradients = try model.logitGradients(record, classIndex: 7, layers: ["input_layer", "block_13_expand_relu"])
+            let gradients = try weights.mobileNetV2Gradients(x, class: 7, at: ["input_layer", "block_13_expand_relu"], threads: engineThreads)
             for (name, g) in gradients { out["d/" + name] = g.data.map(\.bitPattern) }
             return out
         }

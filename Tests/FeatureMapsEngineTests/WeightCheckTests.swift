@@ -23,11 +23,10 @@ final class WeightCheckTests: XCTestCase {
         XCTAssertNil(noTop.architecture.classes)
         XCTAssertEqual(noTop.architecture.alpha, 0.35)
         XCTAssertEqual(noTop.layers(height: 224, width: 224).last?.name, "out_relu")
-        let x = Tensor(height: 32, width: 32, channels: 3)
-        XCTAssertThrowsError(try noTop.classify(x)) { XCTAssertEqual($0 as? EngineError, .noClassificationTop) }
-        XCTAssertThrowsError(try noTop.run(x, capture: ["predictions"])) {
-            XCTAssertEqual($0 as? EngineError, .noClassificationTop)
-        }
+        // Without the top the graph ends at out_relu: there is no predictions layer to ask for.
+        let graph = try MobileNetV2Graph.graph(validWeights(top: false), height: 32, width: 32)
+        XCTAssertEqual(graph.nodes.last?.name, "out_relu")
+        XCTAssertThrowsError(try graph.value(named: "predictions"))
     }
 
     /// Channel counts are read from the stored shapes (the stem, each block's projection, the
@@ -106,11 +105,11 @@ final class WeightCheckTests: XCTestCase {
 
     /// A pass that stops at block_6_expand_relu returns exactly what the full pass computes there.
     func testEarlyStopGivesTheSameValuesAsAFullPass() throws {
-        let model = try MobileNetV2(weights: validWeights())
+        let weights = validWeights()
         var rng = SplitMix64(seed: 12)
         let x = rng.tensor(64, 48, 3)
-        let early = try model.run(x, capture: ["block_6_expand_relu"])
-        let full = try model.run(x, capture: ["block_6_expand_relu", "block_2_add", "predictions"])
+        let early = try weights.mobileNetV2Outputs(x, capture: ["block_6_expand_relu"])
+        let full = try weights.mobileNetV2Outputs(x, capture: ["block_6_expand_relu", "block_2_add", "predictions"])
         XCTAssertEqual(Set(early.keys), ["block_6_expand_relu"])
         XCTAssertEqual(early["block_6_expand_relu"], full["block_6_expand_relu"])
         XCTAssertEqual(full["predictions"]?.channels, 1000)
@@ -118,8 +117,7 @@ final class WeightCheckTests: XCTestCase {
     }
 
     func testTooSmallInputIsRefused() throws {
-        let model = try MobileNetV2(weights: validWeights())
-        XCTAssertThrowsError(try model.run(Tensor(height: 31, width: 64, channels: 3), capture: ["Conv1"])) {
+        XCTAssertThrowsError(try MobileNetV2Graph.graph(validWeights(), height: 31, width: 64)) {
             XCTAssertEqual($0 as? EngineError, .inputTooSmall(height: 31, width: 64))
         }
     }

@@ -16,7 +16,9 @@ final class ExplainCostBenchmark: XCTestCase {
         let weights = FileManager.default.fileExists(atPath: shared) ? shared : Fixtures.fixtureWeights
         let session = try Session.open(weightsFlag: weights)
         let image = try session.prepare(imageAt: Fixtures.fixtureImage)
-        let model = session.model!
+        let pass = NetworkPass(session: session, threads: 1)
+        let driver = GraphGradient(graph: session.graph)
+        let input = [NDArray(image.tensor)]
         let cases: [(name: String, layer: String?, saliency: Bool)] = [
             ("Grad-CAM at out_relu", "out_relu", false),
             ("Grad-CAM at block_13_expand_relu", "block_13_expand_relu", false),
@@ -26,21 +28,11 @@ final class ExplainCostBenchmark: XCTestCase {
         // Interleaved rounds, so that load from other processes hits every case alike.
         var forward: [Double] = [], times = [[Double]](repeating: [], count: cases.count)
         for round in 0..<16 {
-            let f = try seconds { _ = try model.classify(image.tensor) }
+            let f = try seconds { _ = try pass.classify(image.tensor) }
             if round > 0 { forward.append(f) }
             for (i, c) in cases.enumerated() {
-                let t = try seconds { _ = try model.explain(image.tensor, class: .top1, gradCAMLayer: c.layer, saliency: c.saliency) }
+                let t = try seconds { _ = try driver.explain(input, class: .top1, gradCAMLayer: c.layer, saliency: c.saliency) }
                 if round > 0 { times[i].append(t) }
-            }
-        }
-        // The backward passes alone, from one forward record that supports all of them.
-        let record = try model.recordForward(image.tensor, keep: ["out_relu", "block_13_expand_relu"], downTo: "input_layer")
-        let classIndex = Predictions.top(1, of: record.probabilities)[0].classIndex
-        let backward = ["out_relu", "block_13_expand_relu", "input_layer"]
-        var backwardTimes = [[Double]](repeating: [], count: backward.count)
-        for _ in 0..<15 {
-            for (i, layer) in backward.enumerated() {
-                backwardTimes[i].append(try seconds { _ = try model.logitGradients(record, classIndex: classIndex, layers: [layer]) })
             }
         }
         let f = median(forward)
@@ -50,11 +42,6 @@ final class ExplainCostBenchmark: XCTestCase {
             print(
                 "  \(c.name)".padding(toLength: 44, withPad: " ", startingAt: 0)
                     + String(format: "%7.1f ms = %.2f forward passes (backward and maps: %+.2f)", t * 1000, t / f, t / f - 1))
-        }
-        for (layer, t) in zip(backward, backwardTimes.map(median)) {
-            print(
-                "  backward pass down to \(layer)".padding(toLength: 44, withPad: " ", startingAt: 0)
-                    + String(format: "%7.1f ms = %.2f forward passes", t * 1000, t / f))
         }
     }
 

@@ -50,7 +50,7 @@ final class ExplainKerasTests: XCTestCase {
         let manifest = try Fixtures.json(Self.folder + "/manifest.json")
         let cases = try XCTUnwrap(manifest["cases"] as? [String: Any])
         let spec = try XCTUnwrap(cases[name] as? [String: Any], "manifest has no case \(name)")
-        let model = try WeightsLoader.load(path: Fixtures.path(try XCTUnwrap(spec["weights_file"] as? String))).model
+        let weightsPath = Fixtures.path(try XCTUnwrap(spec["weights_file"] as? String))
         // Photos are resized to 224x224 as Keras's script did (PIL bilinear, no crop); fixtures are used as they are.
         let input = try Self.input(
             Fixtures.path(try XCTUnwrap(spec["image_file"] as? String)),
@@ -60,9 +60,9 @@ final class ExplainKerasTests: XCTestCase {
         let gradcams = try XCTUnwrap(spec["gradcam"] as? [[String: Any]])
         let saliency = spec["saliency"] as? [String: Any]
         let layers = try gradcams.map { try XCTUnwrap($0["layer"] as? String) }
-        let inputLayer = MobileNetV2Architecture.inputLayerName
 
-        let e = try model.explain(input, class: .top1, gradCAMLayer: "out_relu", saliency: saliency != nil)
+        let driver = try MobileNetV2Runs.gradient(weightsPath, input)
+        let e = try driver.explain([NDArray(input)], class: .top1, gradCAMLayer: "out_relu", saliency: saliency != nil)
         XCTAssertEqual(e.classIndex, classIndex, "\(name): top-1 class")
         XCTAssertEqual(Double(e.logit), logit, accuracy: 1e-4 * abs(logit), "\(name): logit")
         if let i = layers.firstIndex(of: "out_relu") {
@@ -77,19 +77,17 @@ final class ExplainKerasTests: XCTestCase {
                     + "relative \(relativeDifference(s.values, expected))")
         }
 
-        let deepest = saliency != nil ? inputLayer : layers.min { a, b in index(model, a) < index(model, b) }!
-        var record = try model.recordForward(input, keep: Set(layers), downTo: deepest)
         let ties = try XCTUnwrap(spec["relu6_ties"] as? [String: [[Double]]])
-        let flipped = try applyTies(ties, to: &record)
+        let flipped = Counter()
+        let r = try driver.run(
+            [NDArray(input)], class: .index(classIndex), at: layers, inputGradients: saliency != nil,
+            adjusting: ties.mapValues { units in { value in flipped.count += Self.applyTies(units, to: &value) } })
         print(
             "explain keras agreement \(name): \(ties.values.map(\.count).reduce(0, +)) ReLU6 ties listed, "
-                + "\(flipped) of them on the other side of the kink in the engine")
-        let wanted = Set(layers + (saliency == nil ? [] : [inputLayer]))
-        let gradients = try model.logitGradients(record, classIndex: classIndex, layers: wanted)
+                + "\(flipped.count) of them on the other side of the kink in the engine")
         for (i, layer) in layers.enumerated() {
             let cam = GradCAM(
-                layer: layer, activation: try XCTUnwrap(record.outputs[layer]),
-                gradient: try XCTUnwrap(gradients[layer]))
+                layer: layer, activation: try XCTUnwrap(r.values[layer]?.tensor), gradient: try XCTUnwrap(r.gradients[layer]?.tensor))
             let weights = try load(gradcams[i]["weights_file"] as? String)
             let map = try load(gradcams[i]["map_file"] as? String)
             XCTAssertEqual(weights.shape, [cam.activation.channels], "\(name) \(layer): weights shape")
@@ -98,30 +96,24 @@ final class ExplainKerasTests: XCTestCase {
             check(cam.map, map.values, "\(name) \(layer) Grad-CAM map")
         }
         if let saliency {
-            let s = SaliencyMap(inputGradient: try XCTUnwrap(gradients[inputLayer]))
+            let s = SaliencyMap(inputGradient: try XCTUnwrap(r.inputGradients.first?.tensor))
             let expected = try load(saliency["file"] as? String)
             XCTAssertEqual(expected.shape, [s.height, s.width], "\(name): saliency shape")
             check(s.values, expected.values, "\(name) saliency")
         }
     }
 
-    private func index(_ model: MobileNetV2, _ layer: String) -> Int {
-        model.layers(height: 224, width: 224).first { $0.name == layer }!.index
-    }
+    private final class Counter { var count = 0 }
 
-    /// Sets each listed ReLU6 output [y, x, c, value] to Keras's value; returns how many had the
-    /// other mask (0 < y < 6 or not) in the engine.
-    private func applyTies(_ ties: [String: [[Double]]], to record: inout ForwardRecord) throws -> Int {
+    /// Sets each listed ReLU6 output [y, x, c, value] of `map` to Keras's value; returns how many had
+    /// the other mask (0 < y < 6 or not) in the engine.
+    private static func applyTies(_ units: [[Double]], to map: inout NDArray) -> Int {
         var flipped = 0
-        for (layer, units) in ties {
-            var t = try XCTUnwrap(record.outputs[layer], "forward record lacks \(layer)")
-            for u in units {
-                let (y, x, c, value) = (Int(u[0]), Int(u[1]), Int(u[2]), Float(u[3]))
-                let passes = { (v: Float) in v > 0 && v < 6 }
-                if passes(t[y, x, c]) != passes(value) { flipped += 1 }
-                t[y, x, c] = value
-            }
-            record.outputs[layer] = t
+        for u in units {
+            let (y, x, c, value) = (Int(u[0]), Int(u[1]), Int(u[2]), Float(u[3]))
+            let passes = { (v: Float) in v > 0 && v < 6 }
+            if passes(map[y, x, c]) != passes(value) { flipped += 1 }
+            map[y, x, c] = value
         }
         return flipped
     }

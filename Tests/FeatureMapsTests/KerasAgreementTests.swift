@@ -32,13 +32,13 @@ final class KerasAgreementTests: XCTestCase {
         let manifest = try Fixtures.json(folder + "/manifest.json")
         let weightsPath = Fixtures.path(try XCTUnwrap(manifest["weights_file"] as? String))
         let imagePath = Fixtures.path(try XCTUnwrap(manifest["image_file"] as? String))
-        let model = try WeightsLoader.load(path: weightsPath).model
+        let model = try WeightsLoader.load(path: weightsPath).model  // its layer table
         let image = try ImageDecoder.decode(contentsOfFile: imagePath)
         let input = Preprocess.mobileNetV2(rgb: image.pixels, width: image.width, height: image.height)
         let layers = try XCTUnwrap(manifest["layers"] as? [[String: Any]])
         let names = layers.compactMap { $0["name"] as? String }
         XCTAssertGreaterThanOrEqual(names.count, 10, "the manifest should cover many layers")
-        let outputs = try model.run(input, capture: Set(names))
+        let outputs = try MobileNetV2Runs.outputs(weightsPath, input, layers: names, threads: 2)
         let table = model.layers(height: image.height, width: image.width)
 
         for layer in layers {

@@ -30,7 +30,8 @@ final class RealPhotoExplainTests: XCTestCase {
     private func check(_ photo: String, expectedClass: Int, box: Box, saliency: Bool) throws {
         let session = try Session.open(weightsFlag: try Fixtures.sharedFile("weights/mobilenet_v2_1.0_224_dequantized.h5"))
         let image = try session.prepare(imageAt: try Fixtures.sharedFile("images/" + photo))
-        let e = try session.model!.explain(image.tensor, class: .top1, gradCAMLayer: "out_relu", saliency: saliency)
+        let e = try GraphGradient(graph: session.graph).explain(
+            [NDArray(image.tensor)], class: .top1, gradCAMLayer: "out_relu", saliency: saliency)
         XCTAssertEqual(e.classIndex, expectedClass, "\(photo): top-1 class")
         let heat = try XCTUnwrap(e.gradCAM).heatmap(height: 224, width: 224)
         let peak = heat.indices.max { heat[$0] < heat[$1] }!

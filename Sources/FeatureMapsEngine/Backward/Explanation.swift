@@ -102,29 +102,3 @@ public struct Explanation: Sendable {
     public var logit: Float { logits[classIndex] }
     public var probability: Float { probabilities[classIndex] }
 }
-
-extension MobileNetV2 {
-    /// One forward pass to the logits, then one backward pass of the chosen class's logit, down to
-    /// `gradCAMLayer` (a Keras name) or, with `saliency`, to the input.
-    public func explain(_ input: Tensor, class choice: ClassChoice, gradCAMLayer: String?, saliency: Bool) throws -> Explanation {
-        let inputLayer = MobileNetV2Architecture.inputLayerName
-        var wanted = Set<String>()
-        if let gradCAMLayer { wanted.insert(gradCAMLayer) }
-        if saliency { wanted.insert(inputLayer) }
-        let record = try recordForward(input, keep: wanted, downTo: saliency ? inputLayer : gradCAMLayer ?? "out_relu")
-        let classIndex: Int
-        switch choice {
-        case .top1:
-            classIndex = record.logits.indices.max { a, b in
-                record.logits[a] != record.logits[b] ? record.logits[a] < record.logits[b] : a > b
-            }!
-        case .index(let i):
-            classIndex = i
-        }
-        let gradients = try logitGradients(record, classIndex: classIndex, layers: wanted)
-        let cam = gradCAMLayer.map { GradCAM(layer: $0, activation: record.outputs[$0]!, gradient: gradients[$0]!) }
-        return Explanation(
-            classIndex: classIndex, logits: record.logits, probabilities: record.probabilities,
-            gradCAM: cam, saliency: saliency ? SaliencyMap(inputGradient: gradients[inputLayer]!) : nil)
-    }
-}

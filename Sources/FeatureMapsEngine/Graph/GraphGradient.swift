@@ -36,8 +36,12 @@ public final class GraphGradient {
 
     /// d logit[class] / d value at the layers named in `names` (Graph.value(named:)) and, with
     /// `inputGradients`, at the model inputs; `output` picks the model output (default the first).
+    /// `adjusting[name]`, when given, edits that layer's forward value right after it is computed
+    /// (later layers and the backward pass then read the edited value: the Keras agreement tests put
+    /// ReLU6 units within float noise of a kink on Keras's side with it).
     public func run(
-        _ inputs: [NDArray], class choice: ClassChoice, output: String? = nil, at names: [String] = [], inputGradients: Bool = false
+        _ inputs: [NDArray], class choice: ClassChoice, output: String? = nil, at names: [String] = [], inputGradients: Bool = false,
+        adjusting: [String: (inout NDArray) -> Void] = [:]
     ) throws -> GraphGradientResult {
         guard inputs.count == graph.inputs.count else { throw GraphError.modelInputCount(expected: graph.inputs.count, found: inputs.count) }
         for (k, v) in graph.inputs.enumerated() where inputs[k].shape != graph.shape(of: v) {
@@ -48,13 +52,15 @@ public final class GraphGradient {
         let named = try names.map(graph.value(named:))
         let requested = Set(named + (inputGradients ? graph.inputs : []))
         let plan = try BackwardPlan(graph, logit: source, requested: requested)
+        let edits = Dictionary(try adjusting.map { (try graph.value(named: $0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
         var slots = [NDArray?](repeating: nil, count: graph.values.count)
         for (k, v) in graph.inputs.enumerated() { slots[v.index] = inputs[k] }
         for i in plan.forwardNodes {
             let node = graph.nodes[i]
             let args = node.inputs.map { graph.values[$0.index].constant ?? slots[$0.index]! }
             for u in Set(node.inputs) where plan.releasable(u, afterForward: i) { slots[u.index] = nil }  // handed over
-            let out = plan.layer(i).forward(args, context)
+            var out = plan.layer(i).forward(args, context)
+            edits[node.output]?(&out)
             require(out.shape == graph.shape(of: node.output), "\(node.layer.kerasClassName) returned \(out.shape)")
             if !plan.releasable(node.output, afterForward: i) { slots[node.output.index] = out }
         }

@@ -4,7 +4,7 @@ import FeatureMapsKernelTypes
 // residual block's expansion: block_N_expand, _BN, _relu) -> FusedDepthwiseLayer with ReLU6 (its
 // [pad,] depthwise, _BN, _relu), the expanded map read by the depthwise step alone and not
 // requested. One step that, on large maps, computes the expanded rows band by band into buffers
-// that stay in L2 (Kernels.bandedExpandDepthwise, the old path's BandedBlock.swift) instead of
+// that stay in L2 (Kernels.bandedExpandDepthwise) instead of
 // writing the whole expanded map out and reading it back: blocks 1-3 of MobileNetV2 at 224 x 224.
 // Smaller maps, and expansions the register GEMM does not compute (OpenBLAS's results could
 // depend on the band's row count), run the two fused layers one after the other: the same bits.
@@ -16,8 +16,8 @@ public struct FusedExpandDepthwiseLayer: GraphLayer {
     let depthwise: FusedDepthwiseLayer
     let simd: SIMDWidth
 
-    /// Expanded maps from this size (bytes) go through bands (ForwardPass.bandingThreshold, 1 MB).
-    static var bandingThreshold: Int { ForwardPass.bandingThreshold }
+    /// Expanded maps from this size (bytes, 1 MB: this CPU's L2) go through bands.
+    static let bandingThreshold = 1 << 20
 
     public var kerasClassName: String { expand.kerasClassName + "+" + depthwise.kerasClassName }
     public var parameterCount: Int { expand.parameterCount + depthwise.parameterCount }

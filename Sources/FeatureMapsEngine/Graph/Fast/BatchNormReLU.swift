@@ -4,8 +4,8 @@ import FeatureMapsKernelTypes
 // left over by the convolution patterns (run it after them): a BatchNorm whose convolution's
 // output was requested, so the two could not be fused. One in-place pass of the kernels'
 // epilogue (Kernels.applyInPlace: y = x * scale + shift, then the ReLU6 clamp), in row tasks:
-// the old path's arithmetic when it runs a requested convolution's BN and ReLU6 as passes
-// (ForwardPass.emitAfterConv), so requested feature maps are its bits too.
+// the same arithmetic as the fused convolution epilogue, so a map is the same bits whether its
+// convolution's output was requested or not.
 // Shapes: any (..., C), C the BatchNorm's channels; the output has the input's shape.
 
 /// The fused layer; `chain` holds the layers it replaces (run when the kernels are `.reference`,

@@ -1,7 +1,7 @@
 // Pattern: GlobalAveragePooling2D (keepdims false) -> Dense (bias, softmax or linear)
-// as one step: the old path's classifier (Kernels.globalAveragePool: Double sums in pixel order,
+// as one step: MobileNetV2's classifier kernels (Kernels.globalAveragePool: Double sums in pixel order,
 // channels split into tasks; Kernels.dense: sgemv into the bias in column blocks fixed by N;
-// Kernels.softmax in Double), so a MobileNetV2's predictions are the old path's bits too.
+// Kernels.softmax in Double), so the predictions do not depend on how the steps before were fused.
 // In MobileNetV2: global_average_pooling2d -> predictions. Shapes: (H, W, C) -> (C) -> (N).
 
 /// The fused layer; `chain` holds the layers it replaces (run when the kernels are `.reference`).

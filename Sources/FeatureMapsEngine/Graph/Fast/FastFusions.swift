@@ -13,7 +13,7 @@
 //
 // A chain stops at a requested value or at a value read twice, so every requested value is still
 // computed (by the fused step ending there). With only a MobileNetV2's outputs requested, the
-// steps are the old path's kernels with its arithmetic: the same bits (MobileNetV2GraphTests). The
+// steps compute every value the same way however a chain is split (MobileNetV2GraphTests). The
 // executor rewrites once per requested set of values and keeps the steps for later runs.
 
 /// The passes, in the order they must run; hand them to `GraphExecutor(graph:threads:fusions:)`.

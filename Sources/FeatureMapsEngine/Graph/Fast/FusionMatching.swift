@@ -92,7 +92,7 @@ extension BatchNormalizationLayer {
 }
 
 /// BatchNormalization folded once into the kernels' per-channel affine (BatchNormAffine: scale =
-/// gamma / sqrt(variance + eps), shift = beta - mean * scale, the old path's arithmetic), cached
+/// gamma / sqrt(variance + eps), shift = beta - mean * scale), cached
 /// per layer: a pass rewrites the steps on every run, the folding happens on the first. Keyed by
 /// the storage of the layer's moving mean, which the entry keeps alive (so no other array can
 /// take its address while the cache lives); a layer called twice folds once.

@@ -5,7 +5,7 @@ import FeatureMapsKernelTypes
 // FusedPointwiseLayer reading its output as the convolution's input (the block's projection,
 // _project + _project_BN [+ _add]), the depthwise map read by the projection alone and not
 // requested. One step whose inner maps (expanded, depthwise) live in the context's aligned scratch
-// (ScratchArena), as the old path's Workspace held them, instead of Swift arrays whose elements
+// (ScratchArena) instead of Swift arrays whose elements
 // straddle cache lines; the block's input and output stay values of the graph. Same kernels, same
 // bits as the two steps one after the other.
 // Shapes: input (H, W, Cin) [, residual (OH, OW, F)], depthwise map (OH, OW, C), output (OH, OW, F).

@@ -1,7 +1,7 @@
 // Buffers the fused kernels compute their inner values in (an inverted residual block's expanded
-// and depthwise maps, band buffers, im2col rows), kept between runs like the old path's Workspace:
+// and depthwise maps, band buffers, im2col rows), kept between runs:
 // 64-byte aligned (a value of an NDArray is a Swift array, whose elements start 16 or 48 bytes
-// into a cache line; 16-lane loads and stores across two lines cost the old path's kernels
+// into a cache line; 16-lane loads and stores across two lines cost MobileNetV2's kernels
 // 3-4 % of a MobileNetV2 run, measured), and, from 2 MB, huge pages, so no page faults after the
 // first run. One run at a time per context, and one fused step at a time: a slot is valid until
 // the next call for that slot.

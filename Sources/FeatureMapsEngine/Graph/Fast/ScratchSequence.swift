@@ -3,7 +3,7 @@
 // with an add), each the only reader of it, nothing between them requested: in MobileNetV2 with
 // only `predictions` requested, Conv1 -> all 17 blocks -> Conv_1 -> the classifier. One step that
 // passes the values between them in the context's aligned scratch (two buffers, used
-// alternately), as the old path's Workspace did, instead of Swift arrays whose elements straddle
+// alternately) instead of Swift arrays whose elements straddle
 // cache lines (measured before: Conv1's output read by block 0's depthwise layer cost it 24 %).
 // The same kernels, the same bits as the steps one after the other.
 

@@ -2,7 +2,7 @@ import FeatureMapsKernelTypes
 
 // Pattern: Conv2D 3x3 stride 2 'same' (dilation 1, groups 1, no bias, linear) [-> BatchNormalization
 //   (channels) [-> ReLU(max_value 6) | ReLU() | Activation relu(6)]] (no BatchNorm: its output requested)
-// as one step: the old path's stem (Kernels.stemColumns, the im2col of a 3x3 stride-2 window with
+// as one step: MobileNetV2's stem kernel (Kernels.stemColumns, the im2col of a 3x3 stride-2 window with
 // TensorFlow's 'same' padding, then Kernels.pointwise with BatchNorm and ReLU6 in the epilogue).
 // In MobileNetV2: Conv1 -> bn_Conv1 -> Conv1_relu; MobileNet v1's conv1 and v3's Conv have it too.
 // Shapes: input (H, W, Cin), im2col rows (OH*OW, 9*Cin), kernel (3, 3, Cin, F) read in place as
@@ -41,7 +41,7 @@ public struct FusedStemLayer: GraphLayer {
         let (h, w, cin, f) = (s[0], s[1], s[2], kernel.shape[3])
         let (oh, ow) = (MobileNetV2Architecture.halved(h), MobileNetV2Architecture.halved(w))
         let columns = context.scratch.buffer(.columns, floats: oh * ow * 9 * cin)
-        // RGB as a literal, as the old path calls it: its im2col is then specialized for 3 channels.
+        // RGB as a literal: the im2col is then specialized for 3 channels.
         if cin == 3 {
             Kernels.stemColumns(context.pool, input: input, h: h, w: w, cin: 3, columns: columns)
         } else {

@@ -7,49 +7,8 @@ import Foundation
 // to L3 and reading it back. The output is bit-identical to the layer-by-layer path: the register
 // GEMM and the depthwise kernel compute every value the same way whatever rows they are given.
 // Used only when neither layer's intermediate outputs are requested and the expansion uses the
-// register GEMM (OpenBLAS's results could depend on the row count). The kernel itself
-// (`Kernels.bandedExpandDepthwise`) is shared with the graph's fused block
+// register GEMM (OpenBLAS's results could depend on the row count), by the graph's fused block
 // (Graph/Fast/BandedExpandDepthwise.swift).
-
-extension ForwardPass {
-    /// Expanded maps from this size (bytes) go through bands: blocks 1-3 at 224 x 224.
-    static let bandingThreshold = 1 << 20
-
-    /// Whether block `b` on an h x w input runs banded.
-    func runsBanded(_ b: BlockWeights, h: Int, w: Int, _ rec: Recorder) -> Bool {
-        let s = b.spec, p = s.prefix
-        guard b.expand != nil, h * w * s.expandedChannels * 4 >= Self.bandingThreshold,
-            Kernels.gemmChoice(m: h * w, k: s.inChannels, n: s.expandedChannels, simd: simd) == .register
-        else { return false }
-        return ["expand", "expand_BN", "expand_relu", "pad", "depthwise", "depthwise_BN"].allSatisfy { !rec.wants(p + $0) }
-    }
-
-    /// Block `b`'s expansion (BN, ReLU6) and depthwise layer (BN, ReLU6) on `input`, written at
-    /// `output` (shape.oh x shape.ow x C).
-    func runBanded(
-        _ b: BlockWeights, _ input: FeatureMap, _ shape: DepthwiseShape, output: UnsafeMutablePointer<Float>,
-        _ ws: Workspace
-    ) {
-        let expand = b.expand!
-        let layout = Kernels.BandLayout(shape, threads: pool.threads)
-        let bands = ws.bandBuffers(count: layout.chunks, floats: layout.floats)
-        expand.kernel.withUnsafeBufferPointer { ek in
-            b.depthwise.kernel.withUnsafeBufferPointer { dk in
-                withBatchNorm(expand.bn) { expandBN in
-                    withBatchNorm(b.depthwise.bn) { depthwiseBN in
-                        var ee = expandBN, de = depthwiseBN
-                        ee.relu6 = true
-                        de.relu6 = true
-                        Kernels.bandedExpandDepthwise(
-                            pool, simd: simd, input: input.pointer, cin: b.spec.inChannels, expandKernel: ek.baseAddress!,
-                            expand: ee, depthwiseKernel: dk.baseAddress!, depthwise: de, shape, output: output,
-                            bands: bands.map(\.pointer))
-                    }
-                }
-            }
-        }
-    }
-}
 
 extension Kernels {
     /// How a banded block splits its output rows: `chunks` tasks (max(2, threads), at most OH),
