@@ -60,6 +60,35 @@ final class GraphGradientTests: XCTestCase {
         }
     }
 
+    /// An objective at any layer (the mean of one channel of `t`, what feature visualization
+    /// maximizes): its input gradient against finite differences of that mean.
+    func testChannelMeanObjectiveAgainstFiniteDifferences() throws {
+        var rng = SplitMix64(seed: 502)
+        let graph = try residualCNN(&rng)
+        let x = rng.array(7, 6, 3, scale: 2)
+        let executor = GraphExecutor(graph: graph, kernels: .reference)
+        let channel = 1
+        func mean(_ x: NDArray) throws -> Double {
+            let t = try executor.run([x], outputs: ["t"])["t"]!
+            return stride(from: channel, to: t.data.count, by: 4).reduce(0) { $0 + Double(t.data[$1]) } / Double(t.data.count / 4)
+        }
+        let r = try GraphGradient(graph: graph).run([x], objectiveAt: "t", inputGradients: true) { value in
+            var g = NDArray(shape: value.shape)
+            for i in stride(from: channel, to: g.data.count, by: 4) { g.data[i] = 1 / Float(value.data.count / 4) }
+            return g
+        }
+        XCTAssertEqual(r.value.shape, [4, 3, 4])
+        let g = r.inputGradients[0]
+        let scale = max(1, Double(g.data.map(abs).max()!))
+        for i in 0..<x.shape.count {
+            var plus = x, minus = x
+            plus.data[i] += GradientCheck.step
+            minus.data[i] -= GradientCheck.step
+            let fd = (try mean(plus) - mean(minus)) / Double(plus.data[i] - minus.data[i])
+            XCTAssertEqual(Double(g.data[i]), fd, accuracy: GradientCheck.tolerance * scale, "input \(i)")
+        }
+    }
+
     func testFusedSoftmaxIsDroppedForTheLogit() throws {
         var rng = SplitMix64(seed: 502)
         let dense = DenseLayer(kernel: rng.weight(3, 4), bias: rng.weight(4), activation: .softmax)

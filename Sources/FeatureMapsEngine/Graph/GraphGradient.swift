@@ -43,12 +43,45 @@ public final class GraphGradient {
         _ inputs: [NDArray], class choice: ClassChoice, output: String? = nil, at names: [String] = [], inputGradients: Bool = false,
         adjusting: [String: (inout NDArray) -> Void] = [:]
     ) throws -> GraphGradientResult {
+        let source = try graph.logitSource(output: output)
+        var classIndex = 0
+        let r = try run(inputs, root: source, at: names, inputGradients: inputGradients, adjusting: adjusting) { logits in
+            classIndex = try Self.classIndex(choice, logits.data)
+            var seed = NDArray(shape: logits.shape)
+            seed.data[classIndex] = 1
+            return seed
+        }
+        return GraphGradientResult(
+            classIndex: classIndex, logits: r.root, logitSource: source, values: r.values, gradients: r.gradients,
+            inputGradients: r.inputGradients)
+    }
+
+    /// The gradients of any objective computed from layer `layer`'s value: `seed` turns that value
+    /// into d objective / d value (same shape), e.g. 1 / (H * W) at channel c for the mean of
+    /// channel c (feature visualization). Returns the layer's value, the values and gradients of
+    /// `names`, and the gradients at the model inputs when asked.
+    public func run(
+        _ inputs: [NDArray], objectiveAt layer: String, at names: [String] = [], inputGradients: Bool = false,
+        seed: (NDArray) throws -> NDArray
+    ) throws -> (value: NDArray, values: [String: NDArray], gradients: [String: NDArray], inputGradients: [NDArray]) {
+        let v = try graph.value(named: layer)
+        let r = try run(
+            inputs, root: LogitSource(value: v, replacement: nil, description: layer), at: names, inputGradients: inputGradients,
+            adjusting: [:], seed: seed)
+        return (r.root, r.values, r.gradients, r.inputGradients)
+    }
+
+    /// One forward pass to `root`'s value (and the requested ones), then one backward pass from
+    /// `seed`(that value).
+    private func run(
+        _ inputs: [NDArray], root source: LogitSource, at names: [String], inputGradients: Bool,
+        adjusting: [String: (inout NDArray) -> Void], seed: (NDArray) throws -> NDArray
+    ) throws -> (root: NDArray, values: [String: NDArray], gradients: [String: NDArray], inputGradients: [NDArray]) {
         guard inputs.count == graph.inputs.count else { throw GraphError.modelInputCount(expected: graph.inputs.count, found: inputs.count) }
         for (k, v) in graph.inputs.enumerated() where inputs[k].shape != graph.shape(of: v) {
             let node = graph.nodes[graph.values[v.index].producer!]
             throw GraphError.inputShapeMismatch(input: node.qualifiedName, declared: graph.shape(of: v).description, given: inputs[k].shape)
         }
-        let source = try graph.logitSource(output: output)
         let named = try names.map(graph.value(named:))
         let requested = Set(named + (inputGradients ? graph.inputs : []))
         let plan = try BackwardPlan(graph, logit: source, requested: requested)
@@ -65,10 +98,10 @@ public final class GraphGradient {
             if !plan.releasable(node.output, afterForward: i) { slots[node.output.index] = out }
         }
         let logits = slots[source.value.index]!
-        let classIndex = try Self.classIndex(choice, logits.data)
         var grads = [NDArray?](repeating: nil, count: graph.values.count)
-        grads[source.value.index] = NDArray(shape: logits.shape)
-        grads[source.value.index]!.data[classIndex] = 1
+        let first = try seed(logits)
+        require(first.shape == logits.shape, "the objective's gradient has shape \(first.shape), its value \(logits.shape)")
+        grads[source.value.index] = first
         for i in plan.backwardNodes {
             let node = graph.nodes[i], layer = plan.layer(i) as! any DifferentiableLayer
             defer { for u in Set(node.inputs + [node.output]) where plan.releasable(u, afterBackward: i) { slots[u.index] = nil } }
@@ -89,11 +122,10 @@ public final class GraphGradient {
             }
         }
         func gradient(_ v: ValueID) -> NDArray { grads[v.index] ?? NDArray(shape: graph.shape(of: v)) }
-        return GraphGradientResult(
-            classIndex: classIndex, logits: logits, logitSource: source,
-            values: Dictionary(zip(names, named.map { slots[$0.index]! }), uniquingKeysWith: { a, _ in a }),
-            gradients: Dictionary(zip(names, named.map(gradient)), uniquingKeysWith: { a, _ in a }),
-            inputGradients: inputGradients ? graph.inputs.map(gradient) : [])
+        return (
+            logits, Dictionary(zip(names, named.map { slots[$0.index]! }), uniquingKeysWith: { a, _ in a }),
+            Dictionary(zip(names, named.map(gradient)), uniquingKeysWith: { a, _ in a }), inputGradients ? graph.inputs.map(gradient) : []
+        )
     }
 
     /// The class: the largest logit (ties: the lower index), or the given index if it is one.
