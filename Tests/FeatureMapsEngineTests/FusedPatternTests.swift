@@ -92,6 +92,29 @@ final class FusedPatternTests: XCTestCase {
         }
     }
 
+    /// The stem runs in bands of output rows (FusedStemLayer.bandPixels): on maps of several bands
+    /// (uneven last band) it is the same bits as the whole-image im2col + GEMM (Kernels.stemConv),
+    /// at both widths and on 1 and 2 threads (Cin 4 at 8 lanes: OpenBLAS, one band).
+    func testBandedStemIsTheWholeImagesBits() throws {
+        var rng = SplitMix64(seed: 14)
+        for (h, w, cin) in [(97, 131, 3), (224, 224, 3), (181, 90, 4)] {
+            let kernel = rng.conv(3, 3, cin, 16, strides: [2, 2])
+            var g = TestGraph(input: [h, w, cin])
+            g.add(kernel)
+            let graph = try g.graph()
+            let x = rng.array(h, w, cin)
+            let ow = (w + 1) / 2, oh = (h + 1) / 2
+            XCTAssertGreaterThan(oh * ow, FusedStemLayer.bandPixels + ow, "\(h)x\(w): several bands")
+            for simd in widths {
+                let whole = Kernels.stemConv(x.tensor!, kernel: kernel.kernel.values, outChannels: 16, simd: simd)
+                for threads in [1, 2] {
+                    let fused = try GraphExecutor(graph: graph, threads: threads, fusions: FastFusions.passes(simd: simd)).run([x])
+                    XCTAssert(fused.values.first!.data == whole.data, "\(h)x\(w)x\(cin) \(simd) \(threads) threads: banded stem bits")
+                }
+            }
+        }
+    }
+
     /// An inverted residual block on maps large enough to run banded (expanded map >= 1 MB), at
     /// stride 1 and 2 (correct_pad): one FusedExpandDepthwiseLayer step, the same bits as the two
     /// fused layers run one after the other, whatever the thread count, and the reference's values.

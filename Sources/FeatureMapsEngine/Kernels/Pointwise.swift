@@ -106,21 +106,25 @@ extension Kernels {
     /// Conv1's im2col: input HxWxCin -> rows [OH*OW, 9*Cin] for a 3x3 stride-2 convolution with
     /// TensorFlow's 'same' padding (`MobileNetV2Architecture.stride2Padding`); column (ky*3 + kx)*Cin + ci
     /// matches the row order of the Keras kernel [3, 3, Cin, Cout]. Taps outside the input are 0.
+    /// `outputRows` (default all OH): only those output rows, written from `columns` on (row
+    /// (oy - outputRows.lowerBound) * OW + ox).
     static func stemColumns(
-        _ pool: ThreadPool, input: UnsafePointer<Float>, h: Int, w: Int, cin: Int, columns: UnsafeMutablePointer<Float>
+        _ pool: ThreadPool, input: UnsafePointer<Float>, h: Int, w: Int, cin: Int, outputRows: Range<Int>? = nil,
+        columns: UnsafeMutablePointer<Float>
     ) {
         let oh = MobileNetV2Architecture.halved(h), ow = MobileNetV2Architecture.halved(w)
         let top = MobileNetV2Architecture.stride2Padding(h).before
         let left = MobileNetV2Architecture.stride2Padding(w).before
         let kcols = 9 * cin
+        let rows = outputRows ?? 0..<oh, count = rows.count
         // An even number of tasks (4 at 224 x 224) with rows shared evenly: two threads get equal halves.
-        let tasks = min(oh, 2 * max(1, (oh * ow + 4096) / 8192)), rowsPerTask = (oh + tasks - 1) / tasks
-        pool.parallelFor((oh + rowsPerTask - 1) / rowsPerTask) { t in
-            for oy in (t * rowsPerTask)..<min(oh, (t + 1) * rowsPerTask) {
+        let tasks = max(1, min(count, 2 * max(1, (count * ow + 4096) / 8192))), rowsPerTask = (count + tasks - 1) / tasks
+        pool.parallelFor((count + rowsPerTask - 1) / rowsPerTask) { t in
+            for oy in (rows.lowerBound + t * rowsPerTask)..<min(rows.upperBound, rows.lowerBound + (t + 1) * rowsPerTask) {
                 let iy0 = oy * 2 - top
                 let rowInside = iy0 >= 0 && iy0 + 2 < h
                 for ox in 0..<ow {
-                    let row = columns + (oy * ow + ox) * kcols
+                    let row = columns + ((oy - rows.lowerBound) * ow + ox) * kcols
                     let ix0 = ox * 2 - left
                     if rowInside && ix0 >= 0 && ix0 + 2 < w {
                         // All 9 taps inside: each kernel row's 3 taps are 3*Cin contiguous inputs.

@@ -35,22 +35,34 @@ public struct FusedStemLayer: GraphLayer {
 
     func outputShape(for s: Shape) -> Shape { [MobileNetV2Architecture.halved(s[0]), MobileNetV2Architecture.halved(s[1]), kernel.shape[3]] }
 
-    /// On raw memory: input (H, W, Cin) of shape `s`, output (OH, OW, F); the im2col rows in the
-    /// context's scratch.
+    /// Output pixels per band: the band's im2col rows (27 floats each for RGB, ~220 KB) and its
+    /// output stay in L2 between the im2col and the GEMM, instead of 1.35 MB of rows going through
+    /// L3 at 224 x 224. The register GEMM computes each output row alike in any band: same bits;
+    /// OpenBLAS (8 lanes with 9 * Cin > 32) may not, so it gets the whole image in one band.
+    static let bandPixels = 2048
+
+    /// On raw memory: input (H, W, Cin) of shape `s`, output (OH, OW, F); the im2col rows of one
+    /// band of output rows at a time in the context's scratch.
     func run(_ context: ExecutionContext, _ s: Shape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
         let (h, w, cin, f) = (s[0], s[1], s[2], kernel.shape[3])
         let (oh, ow) = (MobileNetV2Architecture.halved(h), MobileNetV2Architecture.halved(w))
-        let columns = context.scratch.buffer(.columns, floats: oh * ow * 9 * cin)
-        // RGB as a literal: the im2col is then specialized for 3 channels.
-        if cin == 3 {
-            Kernels.stemColumns(context.pool, input: input, h: h, w: w, cin: 3, columns: columns)
-        } else {
-            Kernels.stemColumns(context.pool, input: input, h: h, w: w, cin: cin, columns: columns)
-        }
+        let register = Kernels.gemmChoice(m: oh * ow, k: 9 * cin, n: f, simd: simd) == .register
+        let bandRows = register ? max(1, min(oh, Self.bandPixels / ow)) : oh
+        let columns = context.scratch.buffer(.columns, floats: bandRows * ow * 9 * cin)
         kernel.values.withUnsafeBufferPointer { b in
             withEpilogue(bn, relu6: activation == .relu6) { e in
-                Kernels.pointwise(
-                    context.pool, a: columns, m: oh * ow, k: 9 * cin, b: b.baseAddress!, n: f, c: output, epilogue: e, simd: simd)
+                for r0 in stride(from: 0, to: oh, by: bandRows) {
+                    let rows = r0..<min(oh, r0 + bandRows)
+                    // RGB as a literal: the im2col is then specialized for 3 channels.
+                    if cin == 3 {
+                        Kernels.stemColumns(context.pool, input: input, h: h, w: w, cin: 3, outputRows: rows, columns: columns)
+                    } else {
+                        Kernels.stemColumns(context.pool, input: input, h: h, w: w, cin: cin, outputRows: rows, columns: columns)
+                    }
+                    Kernels.pointwise(
+                        context.pool, a: columns, m: rows.count * ow, k: 9 * cin, b: b.baseAddress!, n: f, c: output + r0 * ow * f,
+                        epilogue: e, simd: simd)
+                }
             }
         }
         activation.applyAfterEpilogue(output, rows: oh * ow, width: f, context)
