@@ -14,6 +14,8 @@ struct BackwardPlan {
     /// Per value: the last forward reader; the last backward reader (the smallest node index, since
     /// backward visits them in reverse).
     private let lastForwardUse: [Int?], lastBackwardUse: [Int?]
+    /// The values some backward node reads (constants excluded).
+    let backwardReads: Set<ValueID>
     /// Never freed: the requested values and the logits.
     private let pinned: Set<ValueID>
 
@@ -48,6 +50,7 @@ struct BackwardPlan {
         var lastForward = [Int?](repeating: nil, count: graph.values.count)
         for i in forwardNodes { for u in graph.nodes[i].inputs { lastForward[u.index] = i } }
         var lastBackward = [Int?](repeating: nil, count: graph.values.count)
+        var readsBackward = Set<ValueID>()
         for i in backwardNodes {
             let node = graph.nodes[i]
             let layer = i == replacement?.node ? replacement!.layer : node.layer
@@ -56,7 +59,9 @@ struct BackwardPlan {
             }
             let reads = (d.backwardNeeds.contains(.inputs) ? node.inputs : []) + (d.backwardNeeds.contains(.output) ? [node.output] : [])
             for u in reads { lastBackward[u.index] = i }  // visited high to low: the smallest index stays
+            readsBackward.formUnion(reads.filter { graph.values[$0.index].constant == nil })
         }
+        backwardReads = readsBackward
         lastForwardUse = lastForward
         lastBackwardUse = lastBackward
     }

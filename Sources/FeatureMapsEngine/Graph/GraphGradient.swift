@@ -28,6 +28,10 @@ public struct GraphGradientResult: Sendable {
 public final class GraphGradient {
     public let graph: Graph
     let context: ExecutionContext
+    /// The forward pass on the engine's fused kernels (StandardFusions), asked for exactly the
+    /// values the backward pass reads: Grad-CAM at a deep layer then runs MobileNetV2's fused
+    /// blocks up to it (what a plain forward costs) instead of every layer on its own.
+    private lazy var executor = GraphExecutor(graph: graph, threads: context.threads, fusions: StandardFusions.passes())
 
     public init(graph: Graph, threads: Int = 1, kernels: KernelChoice = .fast) {
         self.graph = graph
@@ -87,15 +91,19 @@ public final class GraphGradient {
         let plan = try BackwardPlan(graph, logit: source, requested: requested)
         let edits = Dictionary(try adjusting.map { (try graph.value(named: $0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
         var slots = [NDArray?](repeating: nil, count: graph.values.count)
-        for (k, v) in graph.inputs.enumerated() { slots[v.index] = inputs[k] }
-        for i in plan.forwardNodes {
-            let node = graph.nodes[i]
-            let args = node.inputs.map { graph.values[$0.index].constant ?? slots[$0.index]! }
-            for u in Set(node.inputs) where plan.releasable(u, afterForward: i) { slots[u.index] = nil }  // handed over
-            var out = plan.layer(i).forward(args, context)
-            edits[node.output]?(&out)
-            require(out.shape == graph.shape(of: node.output), "\(node.layer.kerasClassName) returned \(out.shape)")
-            if !plan.releasable(node.output, afterForward: i) { slots[node.output.index] = out }
+        if edits.isEmpty && context.kernels == .fast {
+            try forwardFused(inputs, plan, root: source.value, named: named, into: &slots)
+        } else {
+            for (k, v) in graph.inputs.enumerated() { slots[v.index] = inputs[k] }
+            for i in plan.forwardNodes {
+                let node = graph.nodes[i]
+                let args = node.inputs.map { graph.values[$0.index].constant ?? slots[$0.index]! }
+                for u in Set(node.inputs) where plan.releasable(u, afterForward: i) { slots[u.index] = nil }  // handed over
+                var out = plan.layer(i).forward(args, context)
+                edits[node.output]?(&out)
+                require(out.shape == graph.shape(of: node.output), "\(node.layer.kerasClassName) returned \(out.shape)")
+                if !plan.releasable(node.output, afterForward: i) { slots[node.output.index] = out }
+            }
         }
         let logits = slots[source.value.index]!
         var grads = [NDArray?](repeating: nil, count: graph.values.count)
@@ -126,6 +134,27 @@ public final class GraphGradient {
             logits, Dictionary(zip(names, named.map { slots[$0.index]! }), uniquingKeysWith: { a, _ in a }),
             Dictionary(zip(names, named.map(gradient)), uniquingKeysWith: { a, _ in a }), inputGradients ? graph.inputs.map(gradient) : []
         )
+    }
+
+    /// The values the backward pass reads, the requested ones and `root` from the fused executor;
+    /// a logit whose softmax was dropped (plan.replacement) is its node's layer without the softmax
+    /// applied to that node's inputs.
+    private func forwardFused(
+        _ inputs: [NDArray], _ plan: BackwardPlan, root: ValueID, named: [ValueID], into slots: inout [NDArray?]
+    ) throws {
+        var wanted = plan.backwardReads.union(named)
+        let replaced = plan.replacement.map { graph.nodes[$0.node] }
+        if let replaced {
+            wanted.remove(root)
+            wanted.formUnion(replaced.inputs.filter { graph.values[$0.index].constant == nil })
+        } else {
+            wanted.insert(root)
+        }
+        let run = try executor.run(inputs, values: Array(wanted).sorted { $0.index < $1.index })
+        for (v, a) in run.values { slots[v.index] = a }
+        if let replaced, let r = plan.replacement {
+            slots[root.index] = r.layer.forward(replaced.inputs.map { graph.values[$0.index].constant ?? slots[$0.index]! }, context)
+        }
     }
 
     /// The class: the largest logit (ties: the lower index), or the given index if it is one.
