@@ -53,7 +53,13 @@ extension ReLULayer {
 }
 
 extension ReLULayer: DifferentiableLayer {
-    public var backwardNeeds: BackwardNeeds { .inputs }
+    /// ReLU and ReLU6 (no slope, no threshold): the mask follows from the output exactly (relu:
+    /// y > 0 iff x > 0; relu6: 0 < y < 6 iff 0 < x < 6), so the backward pass reads the output,
+    /// which the fused forward kernels compute anyway (their chains then end at this layer, not
+    /// before it). Other configurations need the input (clip_by_value's x = max_value vs x > max_value).
+    var maskFromOutput: Bool { negativeSlope == 0 && threshold == 0 && (maxValue == nil || maxValue == 6) }
+
+    public var backwardNeeds: BackwardNeeds { maskFromOutput ? .output : .inputs }
 
     /// dy/dx of `callAsFunction`, as TensorFlow differentiates Keras's ReLU.static_call:
     /// leaky_relu: x > 0 ? 1 : slope. Otherwise the mask (x > threshold, or x > 0), times, with
@@ -76,6 +82,13 @@ extension ReLULayer: DifferentiableLayer {
 
     public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
         var g = a.outputGradient
+        if maskFromOutput {
+            let y = a.y, top = maxValue ?? .infinity
+            y.data.withUnsafeBufferPointer { ys in
+                g.data.withUnsafeMutableBufferPointer { p in for i in p.indices where !(ys[i] > 0 && ys[i] < top) { p[i] = 0 } }
+            }
+            return [g]
+        }
         let x = a.input(0)
         x.data.withUnsafeBufferPointer { xs in
             g.data.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= derivative(xs[i]) } }
