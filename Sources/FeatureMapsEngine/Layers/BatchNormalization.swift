@@ -91,7 +91,13 @@ extension BatchNormalizationLayer: DifferentiableLayer {
         let (channels, inner) = (g.shape[ax], g.shape.strides[ax])
         let inv = (0..<channels).map { c in 1 / (variance[c] + epsilon).squareRoot() * (gamma?[c] ?? 1) }
         g.data.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { p[i] *= inv[(i / inner) % channels] }
+            if inner == 1 {  // channels last: one row of C per pixel
+                inv.withUnsafeBufferPointer { s in
+                    for row in stride(from: 0, to: p.count, by: channels) { for c in 0..<channels { p[row + c] *= s[c] } }
+                }
+            } else {
+                for i in p.indices { p[i] *= inv[(i / inner) % channels] }
+            }
         }
         return [g]
     }

@@ -122,12 +122,16 @@ extension DepthwiseConv2DLayer: DifferentiableLayer {
 
     /// dL/dz = dL/dy * f'(z), then TensorFlow's DepthwiseConv2dNativeBackpropInput as a scatter
     /// loop (both kernel choices): dx[oy*SH + ky*DH - padTop, ox*SW + kx*DW - padLeft, c] +=
-    /// dz[oy, ox, c*M + m] * kernel[ky, kx, c, m] for taps inside the input; in Double.
+    /// dz[oy, ox, c*M + m] * kernel[ky, kx, c, m] for taps inside the input; in Double. Its fast
+    /// twin (M = 1): Graph/Fast/DepthwiseBackward.swift.
     public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
         var dz = a.outputGradient
         let x = a.inputs.first
         activation.backward(&dz, output: a.output) { linear.forward([x!], context) }
         let shape = a.inputShapes[0]
+        if context.kernels == .fast && kernel.shape[3] == 1 {
+            return [DepthwiseBackward.inputGradient(self, dz, inputShape: shape, context)]
+        }
         let (h, w, c) = (shape[0], shape[1], shape[2])
         let win = window(shape)!
         let (kh, kw, mult) = (kernel.shape[0], kernel.shape[1], kernel.shape[3])
