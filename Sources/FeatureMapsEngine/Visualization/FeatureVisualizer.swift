@@ -82,18 +82,20 @@ public final class FeatureVisualizer {
         return SeededGenerator(seed: mix.next())
     }
 
-    public func visualize(channel: Int, seed: UInt64) throws -> VisualizedChannel {
+    /// `progress`(k) after step k (1-based).
+    public func visualize(channel: Int, seed: UInt64, progress: (Int) -> Void = { _ in }) throws -> VisualizedChannel {
         try check(channel)
         let (h, w, c) = (inputShape[0], inputShape[1], inputShape[2])
         var rng = Self.generator(seed: seed, channel: channel)
         var spectrum = fourier.initialParameters(sd: settings.spectrumSD, &rng)
         var adam = Adam(count: spectrum.count, learningRate: settings.learningRate)
         var history: [Float] = []
-        for _ in 0..<settings.steps {
+        for k in 1...settings.steps {
             let transform = RandomTransform.random(jitter: settings.jitter, scaleRange: settings.scaleRange, degrees: settings.degrees, &rng)
             let (value, gradient) = try step(spectrum, channel: channel, transform: transform)
             history.append(value)
             adam.ascend(&spectrum, gradient: gradient)
+            progress(k)
         }
         let pixels = ValidRGB.forward(fourier.image(spectrum), channels: c).pixels
         return VisualizedChannel(channel: channel, height: h, width: w, channels: c, pixels: pixels, history: history)
