@@ -88,7 +88,7 @@ public struct VisualizeJob {
     var methodLines: [String] {
         let s = visualizer.settings
         return [
-            "gradient ascent on each channel's mean activation (Lucid): Fourier-basis image, decorrelated colour, sigmoid",
+            "gradient ascent on each channel's mean (Lucid): Fourier-basis image, decorrelated colour, sigmoid",
             "Adam lr \(s.learningRate), \(s.steps) steps; each step jitter +-\(ValueText.short(s.jitter)) px, scale +-\(ValueText.short(s.scaleRange)), "
                 + "rotation +-\(ValueText.short(s.degrees)) deg; seed \(seed); \(visualizer.inputShape[1])x\(visualizer.inputShape[0]) input",
         ]

@@ -1,6 +1,13 @@
 import Foundation
 
-/// How the pictures are optimized (see README, "featuremaps visualize", for why these defaults).
+/// How the pictures are optimized. The defaults were chosen by looking at MobileNetV2 (real
+/// weights, 224 x 224, channels 0-3 of block_1_expand_relu, block_6_expand_relu and
+/// block_13_expand_relu): Lucid's lr 0.05, jitter 8 px, scale 1 +- 0.1 and rotation +- 10 degrees
+/// (the range of Lucid's standard_transforms) give textures at block_1, oriented stripes and
+/// cells at block_6, and object-like parts (eyes, scales, folds) at block_13; 64 steps already show
+/// the pattern at block_6, 128 show clear patterns at every depth (Lucid runs 512; more steps were
+/// not compared). Time is linear in steps (release, 2 shared cores: ~0.05-0.09 s a step at
+/// block_1, ~0.1 at block_6, ~0.27 at block_13).
 public struct VisualizationSettings: Equatable, Sendable {
     public var steps: Int
     /// Adam's learning rate on the spectrum (Lucid's 0.05).
@@ -12,7 +19,7 @@ public struct VisualizationSettings: Equatable, Sendable {
     /// Standard deviation of the initial spectrum (Lucid's 0.01).
     public var spectrumSD: Double
 
-    public static let standard = VisualizationSettings(steps: 256, learningRate: 0.05, jitter: 8, scaleRange: 0.1, degrees: 10, spectrumSD: 0.01)
+    public static let standard = VisualizationSettings(steps: 128, learningRate: 0.05, jitter: 8, scaleRange: 0.1, degrees: 10, spectrumSD: 0.01)
 
     public init(steps: Int, learningRate: Float, jitter: Double, scaleRange: Double, degrees: Double, spectrumSD: Double) {
         self.steps = steps
