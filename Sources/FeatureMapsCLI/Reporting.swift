@@ -28,7 +28,7 @@ enum Status: Int32 {
             }
         case is WeightsError: self = .weights
         case is OutputError: self = .output
-        case is LayerLookupError, is ValidationError, is RenderError: self = .usage
+        case is LayerLookupError, is ValidationError, is RenderError, is VisualizationError: self = .usage
         case let e as EngineError:
             if case .noClassificationTop = e { self = .weights } else { self = .usage }
         case is ModelError: self = .weights
