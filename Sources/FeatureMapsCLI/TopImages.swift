@@ -7,10 +7,10 @@ import FeatureMapsSupport
 struct TopImages: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "top-images",
-        abstract: "For each channel of a layer, the images of a collection that excite it most (CSV and JSON).",
+        abstract: "For each channel of a layer, the images of a collection that excite it most (CSV, JSON, contact sheet PNG).",
         discussion: """
             One pass over the images (files, folders walked and sorted, @list.txt), a bounded list of k per channel. \
-            Writes DIR/<layer>_top.csv and DIR/<layer>_top.json: channel, rank, image, value, map position and the \
+            Writes DIR/<layer>_top.csv, .json and .png (the contact sheet: a row of crops per channel): channel, rank, image, value, map position and the \
             crop box (the position's receptive field, in original image pixels). An unreadable image is reported \
             and skipped (exit status 2).
             """)
@@ -75,6 +75,11 @@ struct TopImages: ParsableCommand {
                 try AtomicFile.write(Array(text.utf8), to: path)
                 Report.output(path)
             }
+            let sheet = OutputPaths.file(directory: out, stem: OutputPaths.safe(choice.requested), layer: "top", extension: "png")
+            try PNGOutput.write(
+                job.contactSheet(rows), to: sheet,
+                text: [(key: "Layer", value: choice.layer.name), (key: session.sourceKind, value: session.sourcePath)])
+            Report.output(sheet)
             return failures.isEmpty ? .success : .partialFailure
         }
     }

@@ -23,6 +23,11 @@ final class TopImagesCommandTests: XCTestCase {
         XCTAssertEqual(lines[1].split(separator: ",").prefix(2), ["0", "1"])
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/block_3_expand_relu_top.json")))
         XCTAssertEqual(((json as? [String: Any])?["rows"] as? [Any])?.count, 6)
+        let sheet = try Data(contentsOf: URL(fileURLWithPath: out + "/block_3_expand_relu_top.png"))
+        XCTAssertEqual([UInt8](sheet.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "the contact sheet is a PNG")
+        XCTAssertEqual(
+            r.stdout.split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent },
+            ["block_3_expand_relu_top.csv", "block_3_expand_relu_top.json", "block_3_expand_relu_top.png"])
     }
 
     func testUsageErrorsAreOneLineAndWriteNothing() throws {
