@@ -1,5 +1,10 @@
 /// Names of the files commands write.
 public enum OutputPaths {
+    /// A layer name as a file name part: "/", ":" and control characters become "_".
+    public static func safe(_ layer: String) -> String {
+        String(layer.unicodeScalars.map { $0 == "/" || $0 == ":" || $0.properties.generalCategory == .control ? "_" : Character($0) })
+    }
+
     /// "DIR/<image stem>_<layer>.<ext>"; "./" is left out for the current directory. In the
     /// layer's part, "/" (a nested layer, "base/Conv1"), ":" (a shared layer's call, "conv:1") and
     /// control characters become "_": a name from a model file never leaves DIR.
@@ -7,11 +12,6 @@ public enum OutputPaths {
         let name = "\(stem)_\(safe(layer)).\(ext)"
         if directory == "." || directory.isEmpty { return name }
         return directory.hasSuffix("/") ? directory + name : directory + "/" + name
-    }
-
-    /// A layer name as a file-name part: "/", ":" and control characters become "_".
-    public static func safe(_ layer: String) -> String {
-        String(layer.unicodeScalars.map { $0 == "/" || $0 == ":" || $0.properties.generalCategory == .control ? "_" : Character($0) })
     }
 }
 

@@ -16,7 +16,9 @@ struct FeatureMapsCommand: ParsableCommand {
             Exit status: 0 success, 2 some inputs failed (the others were processed), 64 usage, \
             65 an input image could not be read, 66 weights missing or invalid, 73 output not written.
             """,
-        subcommands: [Classify.self, Layers.self, Extract.self, Render.self, Explain.self, Bench.self, Weights.self, Visualize.self])
+        subcommands: [
+            Classify.self, Layers.self, Extract.self, Render.self, Explain.self, Bench.self, Weights.self, Visualize.self, TopImages.self,
+        ])
 
     /// ArgumentParser's own main, except that a usage error is one line on stderr
     /// ("featuremaps: <message>; see 'featuremaps <command> --help'", status 64) instead of the

@@ -37,6 +37,8 @@ enum Status: Int32 {
             case .unknownNode, .ambiguousNode: self = .usage
             default: self = .weights
             }
+        case let e as TopImagesError:
+            if case .listUnreadable = e { self = .inputImage } else { self = .usage }
         case let e as ModelFileError:
             switch e {
             case .graph, .weightsOnly, .inputCount, .notAnImageModel: self = .weights
