@@ -7,7 +7,12 @@ import Foundation
 /// cells at block_6, and object-like parts (eyes, scales, folds) at block_13; 64 steps already show
 /// the pattern at block_6, 128 show clear patterns at every depth (Lucid runs 512; more steps were
 /// not compared). Time is linear in steps (release, 2 shared cores: ~0.05-0.09 s a step at
-/// block_1, ~0.1 at block_6, ~0.27 at block_13).
+/// block_1, ~0.1 at block_6, ~0.27 at block_13). Measured (Scripts/visualize_quality, BENCHMARKS.md
+/// "Issue 12: feature visualization quality", channels 0-15, seed 0, the written PNGs): own picture
+/// beats the other 15 for 16 of 16 channels at block_3, block_6 and block_13; own / best photo >= 3x
+/// for 11, 14 and 16 of 16. 256 steps raise the activations 5-15% (block_3: 12 of 16 at 3x, block_6
+/// still 14) for twice the time: 128 kept. The misses are mostly channels whose photo already
+/// reaches a large part of ReLU6's ceiling of 6 (block_3 ch 9: photo 3.90, so at most 1.54x).
 public struct VisualizationSettings: Equatable, Sendable {
     public var steps: Int
     /// Adam's learning rate on the spectrum (Lucid's 0.05).
@@ -127,8 +132,14 @@ public final class FeatureVisualizer {
     public func activation(bytes: [UInt8], channel: Int) throws -> Float {
         try check(channel)
         let t = preprocessing.apply(pixels: bytes, width: inputShape[1], height: inputShape[0], channels: inputShape[2])
-        let r = try driver.run([NDArray(shape: Shape(inputShape), data: t.data)], objectiveAt: layer) { NDArray(shape: $0.shape) }
-        return Self.mean(r.value, channel: channel, of: channelCount)
+        return try channelMeans(input: t.data)[channel]
+    }
+
+    /// Every channel's mean activation for one model input (H x W x C, already preprocessed), by
+    /// the forward pass the objective uses (no transform): what `visualize` maximizes, per channel.
+    public func channelMeans(input: [Float]) throws -> [Float] {
+        let r = try driver.run([NDArray(shape: Shape(inputShape), data: input)], objectiveAt: layer) { NDArray(shape: $0.shape) }
+        return (0..<channelCount).map { Self.mean(r.value, channel: $0, of: channelCount) }
     }
 
     func check(_ channel: Int) throws {
