@@ -85,14 +85,18 @@ struct TopImagesRank: ParsableCommand {
             let mine = images.indices.filter { part?.contains($0) ?? true }
             let start = MonotonicClock.seconds()
             var failures: [Status] = []
-            for i in mine {
+            var bar = ProgressBar(total: mine.count)
+            for (n, i) in mine.enumerated() {
                 do {
                     try job.add(try session.prepare(imageAt: images[i]), order: i)
                 } catch {
+                    bar.clear()
                     Report.error(error)
                     failures.append(Status(for: error))
                 }
+                bar.update(done: n + 1, seconds: MonotonicClock.seconds() - start)
             }
+            bar.clear()
             let seconds = MonotonicClock.seconds() - start
             let read = mine.count - failures.count
             Report.note(String(format: "%d images in %.2f s, %.1f images/s", read, seconds, Double(read) / max(seconds, 1e-9)))
@@ -107,6 +111,30 @@ struct TopImagesRank: ParsableCommand {
             try TopImagesOutput.write(job.rows, header: job.header, to: out)
             return failures.isEmpty ? .success : .partialFailure
         }
+    }
+}
+
+/// TopImagesProgress's bar on stderr when stderr is a terminal, redrawn in place at most 10 times
+/// a second (and for the last image); nothing otherwise. `clear` erases it before another line.
+struct ProgressBar {
+    let total: Int
+    let terminal = isatty(STDERR_FILENO) == 1
+    private var lastDraw = -1.0
+    private var open = false
+
+    init(total: Int) { self.total = total }
+
+    mutating func update(done: Int, seconds: Double) {
+        guard terminal, seconds - lastDraw >= 0.1 || done == total else { return }
+        lastDraw = seconds
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + TopImagesProgress.line(done: done, total: total, seconds: seconds)).utf8))
+        open = true
+    }
+
+    mutating func clear() {
+        guard open else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        open = false
     }
 }
 
