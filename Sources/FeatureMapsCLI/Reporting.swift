@@ -38,7 +38,10 @@ enum Status: Int32 {
             default: self = .weights
             }
         case let e as TopImagesError:
-            if case .listUnreadable = e { self = .inputImage } else { self = .usage }
+            switch e {
+            case .listUnreadable, .imageMissing: self = .inputImage
+            default: self = .usage
+            }
         case let e as ModelFileError:
             switch e {
             case .graph, .weightsOnly, .inputCount, .notAnImageModel: self = .weights

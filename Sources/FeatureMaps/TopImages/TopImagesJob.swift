@@ -68,6 +68,13 @@ public final class TopImagesJob {
         seen = seen.filter { live.contains($0.key) }
     }
 
+    /// What the result files say besides the rows.
+    public var header: TopImagesHeader {
+        TopImagesHeader(
+            layer: layer.requested, layerName: layer.layer.name, score: score, k: k, channels: channels, model: session.sourcePath,
+            modelKind: session.sourceKind, inputSize: session.inputSizeDescription)
+    }
+
     /// Every channel's list, best first, with each entry's crop box in original image pixels.
     public var rows: [TopImageRow] {
         zip(channels, tops).flatMap { channel, top in

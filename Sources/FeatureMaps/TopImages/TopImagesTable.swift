@@ -21,7 +21,7 @@ public enum TopImagesTable {
         return out
     }
 
-    public static func json(_ rows: [TopImageRow], job: TopImagesJob) -> String {
+    public static func json(_ rows: [TopImageRow], header h: TopImagesHeader) -> String {
         let items = rows.map { r in
             JSONValue.object([
                 ("channel", .int(r.channel)), ("rank", .int(r.rank)), ("image", .string(r.image)),
@@ -33,9 +33,9 @@ public enum TopImagesTable {
             ])
         }
         return JSONValue.object([
-            ("layer", .string(job.layer.requested)), ("score", .string(job.score.rawValue)), ("k", .int(job.k)),
-            ("channels", .array(job.channels.map { .int($0) })), ("model", .string(job.session.sourcePath)),
-            ("input_size", .string(job.session.inputSizeDescription)), ("rows", .array(items)),
+            ("layer", .string(h.layer)), ("score", .string(h.score.rawValue)), ("k", .int(h.k)),
+            ("channels", .array(h.channels.map { .int($0) })), ("model", .string(h.model)),
+            ("input_size", .string(h.inputSize)), ("rows", .array(items)),
         ]).encoded(pretty: true) + "\n"
     }
 
