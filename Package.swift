@@ -103,7 +103,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Test support: deterministic random numbers for the test targets.
-        .target(name: "TestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["FeatureMapsEngine", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Tests/TestSupport"),
         .testTarget(name: "FeatureMapsSupportTests", dependencies: ["FeatureMapsSupport"]),
         .testTarget(name: "FeatureMapsEngineTests", dependencies: ["FeatureMapsEngine", "FeatureMapsKernelTypes", "TestSupport"]),
         // Test support: a local HTTP server (Tests/WeightsServer/weights_server.py) for the download tests.

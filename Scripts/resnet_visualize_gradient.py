@@ -39,6 +39,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ascent-steps", type=int, default=64)
     ap.add_argument("--lr", type=float, default=1.0, help="Adam's step in caffe input units (pixel scale)")
+    ap.add_argument("--float64", action="store_true",
+                    help="also compute every gradient in float64 (the same weights in a float64 ResNet50), write "
+                         "<layer>_ch<c>_f64.npy and print how far Keras's own float32 gradient is from it")
     args = ap.parse_args()
     model = keras.saving.load_model(ZOO / "resnet50.keras", safe_mode=True)
     x = np.load(ZOO / "resnet50_input.npy").astype(np.float32)
@@ -59,6 +62,8 @@ def main():
             values[f"{name}_ch{c}"] = float(obj.numpy())
             print(f"{name} ch{c}: objective {float(obj):.6g}, |grad| max {np.abs(g).max():.4g}")
     (OUT / "values.json").write_text(json.dumps(values, indent=1, sort_keys=True) + "\n")
+    if args.float64:
+        float64_gradients(model)
 
     for li, name in enumerate(LAYERS):
         c = CHANNELS[0]
@@ -76,6 +81,35 @@ def main():
             opt.apply_gradients([(-g, v)])
             v.assign(tf.clip_by_value(v, -130.0, 155.0))
         print(f"Keras pixel ascent {name} ch{c} (lr {args.lr}): " + " -> ".join(trace))
+
+
+def float64_gradients(model32):
+    """The float64 truth: Keras's float32 gradient (GradientTape in float32) against the same network in float64.
+
+    Where Keras float32 is itself far from float64, a float32 engine cannot be held to Keras float32 more
+    closely than that: near-zero pre-activations (ReLU kinks) flip with the last bits of the forward pass."""
+    x = np.load(ZOO / "resnet50_input.npy").astype(np.float64)
+    if x.ndim == 3:
+        x = x[None]
+    keras.config.set_dtype_policy("float64")
+    model64 = keras.applications.ResNet50(weights=None)
+    keras.config.set_dtype_policy("float32")
+    model64.set_weights([w.astype(np.float64) for w in model32.get_weights()])
+    sub64 = keras.Model(model64.inputs, [model64.get_layer(n).output for n in LAYERS])
+    for li, name in enumerate(LAYERS):
+        for c in CHANNELS:
+            xt = tf.constant(x)
+            with tf.GradientTape() as tape:
+                tape.watch(xt)
+                obj = tf.reduce_mean(sub64(xt, training=False)[li][0, :, :, c])
+            g = tape.gradient(obj, xt).numpy()[0]
+            np.save(OUT / f"{name}_ch{c}_f64.npy", g)
+            g32 = np.load(OUT / f"{name}_ch{c}.npy") if (OUT / f"{name}_ch{c}.npy").exists() else None
+            msg = f"{name} ch{c}: float64 objective {float(obj):.8g}, |grad| max {np.abs(g).max():.4g}"
+            if g32 is not None:
+                msg += (f", Keras float32 worst |diff| / max = {np.abs(g32 - g).max() / np.abs(g).max():.2e}"
+                        f", |diff|_2 / |grad|_2 = {np.linalg.norm(g32 - g) / np.linalg.norm(g):.2e}")
+            print(msg, flush=True)
 
 
 if __name__ == "__main__":

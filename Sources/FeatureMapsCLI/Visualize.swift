@@ -28,6 +28,18 @@ struct Visualize: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Optimization steps per channel.")
     var steps = VisualizationSettings.standard.steps
 
+    @Option(name: .long, parsing: .unconditional, help: "Adam's learning rate on the Fourier spectrum (Lucid's 0.05).")
+    var learningRate = Double(VisualizationSettings.standard.learningRate)
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Random shift at each step, in pixels (0: none).", valueName: "px"))
+    var jitter = VisualizationSettings.standard.jitter
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Random scale at each step: 1 +- this (0: none).", valueName: "r"))
+    var scale = VisualizationSettings.standard.scaleRange
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Random rotation at each step, +- degrees (0: none).", valueName: "deg"))
+    var rotate = VisualizationSettings.standard.degrees
+
     @Option(name: .long, help: "Random seed (the same seed, the same pictures).")
     var seed: UInt64 = 0
 
@@ -45,6 +57,12 @@ struct Visualize: ParsableCommand {
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps \(steps) must be at least 1") }
         if let size, !(8...1024).contains(size) { throw ValidationError("--size \(size) is out of range: use 8 to 1024 (MobileNetV2: 32 or more)") }
+        guard learningRate > 0, learningRate <= 10 else {
+            throw ValidationError("--learning-rate \(learningRate) is out of range: use more than 0, at most 10")
+        }
+        guard (0...64).contains(jitter) else { throw ValidationError("--jitter \(jitter) is out of range: use 0 to 64 pixels") }
+        guard (0...0.5).contains(scale) else { throw ValidationError("--scale \(scale) is out of range: use 0 to 0.5") }
+        guard (0...45).contains(rotate) else { throw ValidationError("--rotate \(rotate) is out of range: use 0 to 45 degrees") }
         if let channels, channels.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--channels is empty; give e.g. 0-15") }
     }
 
@@ -59,6 +77,10 @@ struct Visualize: ParsableCommand {
             let list = try channels.map { try ChannelList.parse($0, channelCount: count, layer: resolved.requested) } ?? Array(0..<min(16, count))
             var settings = VisualizationSettings.standard
             settings.steps = steps
+            settings.learningRate = Float(learningRate)
+            settings.jitter = jitter
+            settings.scaleRange = scale
+            settings.degrees = rotate
             var job = try VisualizeJob(
                 session: session, layer: resolved, channels: list, settings: settings, seed: seed, size: nil, directory: out,
                 writeNPY: npy, threads: threadOptions.count)

@@ -51,6 +51,20 @@ final class VisualizeCommandTests: XCTestCase {
         XCTAssertNotEqual(try bytes(a + name), try bytes(c + name))
     }
 
+    /// --learning-rate, --jitter, --scale and --rotate reach the optimization (other bytes) and are
+    /// written in the method line of the PNG metadata.
+    func testOptimizationOptionsChangeThePictureAndAreRecorded() throws {
+        let a = try CLI.temporaryDirectory(self) + "/a", b = a + "b"
+        let args = ["--layer", "block_1_expand_relu", "--channels", "7"]
+        XCTAssertEqual(try visualize(args, out: a).status, 0)
+        let r = try visualize(args + ["--learning-rate", "0.1", "--jitter", "0", "--scale", "0", "--rotate", "0"], out: b)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let name = "/block_1_expand_relu_ch7.png"
+        XCTAssertNotEqual(try bytes(a + name), try bytes(b + name))
+        let text = String(decoding: try bytes(b + name), as: UTF8.self)
+        XCTAssert(text.contains("Adam lr 0.1, 4 steps; each step jitter +-0 px, scale +-0, rotation +-0 deg"), text)
+    }
+
     func testBadOptionsAreOneLineUsageErrorsAndWriteNothing() throws {
         let out = try CLI.temporaryDirectory(self) + "/never"
         let cases: [([String], String)] = [
@@ -59,6 +73,10 @@ final class VisualizeCommandTests: XCTestCase {
             (["--layer", "block_1_expand_relu", "--steps", "0"], "--steps 0 must be at least 1"),
             (["--layer", "block_1_expand_relu", "--size", "4"], "--size 4 is out of range"),
             (["--layer", "block_1_expand_relu", "--channels", ""], "--channels is empty"),
+            (["--layer", "block_1_expand_relu", "--learning-rate", "0"], "--learning-rate 0.0 is out of range"),
+            (["--layer", "block_1_expand_relu", "--jitter", "-1"], "--jitter -1.0 is out of range"),
+            (["--layer", "block_1_expand_relu", "--scale", "0.9"], "--scale 0.9 is out of range"),
+            (["--layer", "block_1_expand_relu", "--rotate", "90"], "--rotate 90.0 is out of range"),
         ]
         for (args, message) in cases {
             let r = try visualize(args, out: out)
