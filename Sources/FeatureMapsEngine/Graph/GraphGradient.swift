@@ -9,6 +9,8 @@
 //      requested value are skipped.
 // Values are released after their last forward or backward use; a value at its last use is handed
 // to the layer reading it (which may then work in place, as in the executor).
+// With `poolsGradients`, gradient arrays are reused between layers and runs (GradientPool.swift);
+// off: every layer's own backward on fresh arrays, as before.
 
 /// What one gradient run found.
 public struct GraphGradientResult: Sendable {
@@ -33,10 +35,14 @@ public final class GraphGradient {
     /// blocks up to it (what a plain forward costs) instead of every layer on its own.
     private lazy var executor = GraphExecutor(graph: graph, threads: context.threads, fusions: StandardFusions.passes())
 
-    public init(graph: Graph, threads: Int = 1, kernels: KernelChoice = .fast) {
+    public init(graph: Graph, threads: Int = 1, kernels: KernelChoice = .fast, poolsGradients: Bool = true) {
         self.graph = graph
         context = ExecutionContext(threads: threads, kernels: kernels)
+        context.gradients.enabled = poolsGradients
     }
+
+    /// Bytes of gradient arrays the pool holds between runs, and the most it held at once.
+    public var pooledBytes: (now: Int, peak: Int) { (context.gradients.bytes, context.gradients.peakBytes) }
 
     /// d logit[class] / d value at the layers named in `names` (Graph.value(named:)) and, with
     /// `inputGradients`, at the model inputs; `output` picks the model output (default the first).
@@ -110,6 +116,15 @@ public final class GraphGradient {
         let first = try seed(logits)
         require(first.shape == logits.shape, "the objective's gradient has shape \(first.shape), its value \(logits.shape)")
         grads[source.value.index] = first
+        func accumulate(_ u: ValueID, _ d: NDArray) {
+            require(d.shape == graph.shape(of: u), "backward returned \(d.shape) for \(graph.shape(of: u))")
+            if grads[u.index] == nil {
+                grads[u.index] = d
+            } else {
+                grads[u.index]!.add(d)
+                context.gradients.recycle(d)
+            }
+        }
         for i in plan.backwardNodes {
             let node = graph.nodes[i], layer = plan.layer(i) as! any DifferentiableLayer
             defer { for u in Set(node.inputs + [node.output]) where plan.releasable(u, afterBackward: i) { slots[u.index] = nil } }
@@ -124,9 +139,7 @@ public final class GraphGradient {
             let result = layer.backward(arguments, context)
             require(result.count == node.inputs.count, "\(layer.kerasClassName) backward returned \(result.count) gradients")
             for (k, u) in node.inputs.enumerated() where wanted[k] {
-                guard let d = result[k] else { continue }
-                require(d.shape == graph.shape(of: u), "\(layer.kerasClassName) backward returned \(d.shape) for \(graph.shape(of: u))")
-                if grads[u.index] == nil { grads[u.index] = d } else { grads[u.index]!.add(d) }
+                if let d = result[k] { accumulate(u, d) }
             }
         }
         func gradient(_ v: ValueID) -> NDArray { grads[v.index] ?? NDArray(shape: graph.shape(of: v)) }

@@ -6,7 +6,7 @@
 // in float32, taps in (ky, kx) order, SIMD over the channels (contiguous in NHWC). The bands depend
 // on the shape only: the same bits on any thread count. Tested against the Double reference loop
 // (ConvolutionBackwardTests).
-// Shapes: dz (OH, OW, C), kernel (KH, KW, C, 1), dx (H, W, C).
+// Shapes: dz (OH, OW, C), kernel (KH, KW, C, 1), dx (H, W, C), from the context's gradient pool.
 
 enum DepthwiseBackward {
     static func inputGradient(_ l: DepthwiseConv2DLayer, _ dz: NDArray, inputShape shape: Shape, _ context: ExecutionContext) -> NDArray {
@@ -14,7 +14,7 @@ enum DepthwiseBackward {
         let win = l.window(shape)!
         let (kh, kw) = (l.kernel.shape[0], l.kernel.shape[1])
         let (oh, ow) = (win.rows.output, win.cols.output)
-        var dx = NDArray.uninitialized(shape)
+        var dx = context.gradients.take(shape)
         dz.data.withUnsafeBufferPointer { gBuffer in
             l.kernel.values.withUnsafeBufferPointer { kBuffer in
                 dx.data.withUnsafeMutableBufferPointer { dBuffer in
