@@ -5,10 +5,12 @@ import FeatureMapsEngine
 import TestSupport
 @testable import FeatureMapsModels
 
-/// The backward pass's speed-ups on every zoo model (each read from its .keras, on its fixture
+/// The backward pass's two speed-ups on every zoo model (each read from its .keras, on its fixture
 /// input), for Grad-CAM at its last map layer plus saliency, as ExplainOracleTests asks:
 /// - the gradient pool (`poolsGradients`) changes no bit, on 1 and 2 threads, on a first run and a
-///   second (which reuses the first's arrays).
+///   second (which reuses the first's arrays);
+/// - the fused backward chains (`fusesBackward`) stay within 1e-4 of the largest |gradient| of the
+///   per-layer path (two float32 summation orders; a wrong mask or scale is off by far more).
 final class BackwardPathZooTests: XCTestCase {
     struct Case {
         let model: String, graph: Graph, input: NDArray, layer: String
@@ -45,5 +47,30 @@ final class BackwardPathZooTests: XCTestCase {
                 }
             }
         }
+    }
+
+    func testFusedBackwardMatchesThePerLayerPathOnTheZoo() throws {
+        var report: [String] = []
+        for c in try cases() {
+            let driver = GraphGradient(graph: c.graph, threads: 2)
+            if ["resnet_mini", "transfer_mobilenetv2"].contains(c.model) { XCTAssertGreaterThan(driver.fusedChainCount, 0, c.model) }
+            let fused = try driver.explain([c.input], class: .top1, gradCAMLayer: c.layer, saliency: true)
+            let plain = try GraphGradient(graph: c.graph, threads: 2, fusesBackward: false)
+                .explain([c.input], class: .top1, gradCAMLayer: c.layer, saliency: true)
+            XCTAssertEqual(fused.classIndex, plain.classIndex, c.model)
+            var worst = 0.0
+            for (a, b, what) in [
+                (fused.saliency!.inputGradient.data, plain.saliency!.inputGradient.data, "input gradient"),
+                (fused.gradCAM!.gradient.data, plain.gradCAM!.gradient.data, "Grad-CAM gradient"),
+            ] {
+                let scale = Double(b.map(abs).max() ?? 0)
+                if what == "input gradient" { XCTAssertGreaterThan(scale, 0, "\(c.model): \(what) all zero") }  // a Grad-CAM layer may not reach the logit's class
+                let d = zip(a, b).map { Double(abs($0 - $1)) }.max() ?? 0
+                XCTAssertLessThanOrEqual(d, 1e-4 * scale, "\(c.model): \(what), fused vs per layer")
+                worst = max(worst, d / max(scale, .leastNonzeroMagnitude))
+            }
+            report.append(String(format: "%@ %.1e (%d fused chains)", c.model, worst, driver.fusedChainCount))
+        }
+        print("fused vs per-layer backward, worst relative difference:\n  " + report.joined(separator: "\n  "))
     }
 }
