@@ -14,7 +14,7 @@ final class FusedBackwardTests: XCTestCase {
     /// upper kink) and below 0.
     func chainGraph(
         _ rng: inout SplitMix64, depthwise: Bool, cin: Int, filters: Int, kernel: Int, stride: Int, padding: Padding, head: Head,
-        multiplier: Int = 1
+        multiplier: Int = 1, pad: ZeroPadding2DLayer? = nil
     ) throws -> Graph {
         let conv: any GraphLayer =
             depthwise
@@ -27,14 +27,13 @@ final class FusedBackwardTests: XCTestCase {
         let bn = BatchNormalizationLayer(
             gamma: rng.floats(f).map { 1 + 0.5 * $0 }, beta: rng.floats(f).map { 0.5 + $0 }, mean: rng.floats(f, scale: 0.2),
             variance: rng.floats(f).map { 1 + 0.5 * $0 })
-        var nodes = [
-            NodeDescription(name: "in", layer: InputLayer(declaredShape: [9, 7, cin])),
-            NodeDescription(name: "conv", layer: conv, inputs: [.node(0)]),
-            NodeDescription(name: "bn", layer: bn, inputs: [.node(1)]),
-        ]
+        var nodes = [NodeDescription(name: "in", layer: InputLayer(declaredShape: [9, 7, cin]))]
+        if let pad { nodes.append(NodeDescription(name: "pad", layer: pad, inputs: [.node(0)])) }
+        nodes.append(NodeDescription(name: "conv", layer: conv, inputs: [.node(nodes.count - 1)]))
+        nodes.append(NodeDescription(name: "bn", layer: bn, inputs: [.node(nodes.count - 1)]))
         switch head {
-        case .relu: nodes.append(NodeDescription(name: "act", layer: ReLULayer(), inputs: [.node(2)]))
-        case .relu6: nodes.append(NodeDescription(name: "act", layer: ActivationLayer(.relu6), inputs: [.node(2)]))
+        case .relu: nodes.append(NodeDescription(name: "act", layer: ReLULayer(), inputs: [.node(nodes.count - 1)]))
+        case .relu6: nodes.append(NodeDescription(name: "act", layer: ActivationLayer(.relu6), inputs: [.node(nodes.count - 1)]))
         case .none: break
         }
         let last = nodes.count - 1
@@ -54,6 +53,30 @@ final class FusedBackwardTests: XCTestCase {
             .run([x], class: .index(2), inputGradients: true).inputGradients[0]
     }
 
+    /// Fused (fast and reference kernels) against the per-layer reference for one chain graph; a
+    /// 1-channel map may have every unit masked, then other weights are drawn.
+    func check(
+        _ rng: inout SplitMix64, depthwise: Bool, cin: Int, filters: Int, kernel: Int, stride: Int, padding: Padding, head: Head,
+        pad: ZeroPadding2DLayer? = nil
+    ) throws {
+        var graph: Graph, x: NDArray, tries = 0
+        repeat {
+            graph = try chainGraph(
+                &rng, depthwise: depthwise, cin: cin, filters: filters, kernel: kernel, stride: stride, padding: padding, head: head, pad: pad)
+            x = rng.array(9, 7, cin, scale: 2)
+            tries += 1
+        } while try tries < 8 && inputGradient(graph, x, kernels: .reference, fused: false).data.allSatisfy { $0 == 0 }
+        let chains = FusedBackwardChain.find(graph)
+        XCTAssertEqual(chains.count, 1, "the chain is found")
+        XCTAssertEqual(chains.first?.value.padding?.node, pad == nil ? nil : 1, "the padding is in the chain")
+        let what =
+            "\(depthwise ? "depthwise" : "conv") cin \(cin) f \(filters) \(kernel)x\(kernel) s\(stride) \(padding) \(head)"
+            + (pad.map { " pad \($0.top) \($0.bottom) \($0.left) \($0.right)" } ?? "")
+        let reference = try inputGradient(graph, x, kernels: .reference, fused: false)
+        assertWithin(try inputGradient(graph, x, fused: true), reference, tolerance: 1e-5, what + " fast fused")
+        assertWithin(try inputGradient(graph, x, kernels: .reference, fused: true), reference, tolerance: 1e-5, what + " reference fused")
+    }
+
     func testFusedChainsMatchThePerLayerReferenceOnAwkwardShapes() throws {
         var rng = SplitMix64(seed: 1101)
         var cases = 0
@@ -63,23 +86,9 @@ final class FusedBackwardTests: XCTestCase {
                     for stride in [1, 2] {
                         for padding in [Padding.same, .valid] {
                             for head in Head.allCases {
-                                let filters = [1, 3, 17][(n + 1) % 3]
-                                var graph: Graph, x: NDArray, tries = 0
-                                repeat {  // a 1-channel map may have every unit masked: other weights
-                                    graph = try chainGraph(
-                                        &rng, depthwise: depthwise, cin: cin, filters: filters, kernel: kernel, stride: stride, padding: padding,
-                                        head: head)
-                                    x = rng.array(9, 7, cin, scale: 2)
-                                    tries += 1
-                                } while try tries < 8 && inputGradient(graph, x, kernels: .reference, fused: false).data.allSatisfy { $0 == 0 }
-                                XCTAssertEqual(FusedBackwardChain.find(graph).count, 1, "the chain is found")
-                                let what =
-                                    "\(depthwise ? "depthwise" : "conv") cin \(cin) f \(filters) \(kernel)x\(kernel) s\(stride) \(padding) \(head)"
-                                let reference = try inputGradient(graph, x, kernels: .reference, fused: false)
-                                assertWithin(try inputGradient(graph, x, fused: true), reference, tolerance: 1e-5, what + " fast fused")
-                                assertWithin(
-                                    try inputGradient(graph, x, kernels: .reference, fused: true), reference, tolerance: 1e-5,
-                                    what + " reference fused")
+                                try check(
+                                    &rng, depthwise: depthwise, cin: cin, filters: [1, 3, 17][(n + 1) % 3], kernel: kernel, stride: stride,
+                                    padding: padding, head: head)
                                 cases += 1
                             }
                         }
@@ -93,6 +102,24 @@ final class FusedBackwardTests: XCTestCase {
         let x = rng.array(9, 7, 3, scale: 2)
         assertWithin(
             try inputGradient(graph, x, fused: true), try inputGradient(graph, x, kernels: .reference, fused: false), tolerance: 1e-5, "multiplier 2")
+    }
+
+    /// ZeroPadding2D before the convolution (MobileNetV2's stride-2 blocks: ((0, 1), (0, 1)) then
+    /// 'valid'), cut out of the depthwise gather or cropped after the GEMM.
+    func testPaddedChainsMatchThePerLayerReference() throws {
+        var rng = SplitMix64(seed: 1104)
+        for depthwise in [false, true] {
+            for cin in [1, 3, 17] {
+                for stride in [1, 2] {
+                    for pad in [ZeroPadding2DLayer(top: 0, bottom: 1, left: 0, right: 1), ZeroPadding2DLayer(top: 2, bottom: 1, left: 1, right: 3)] {
+                        for head in [Head.relu6, .none] {
+                            try check(
+                                &rng, depthwise: depthwise, cin: cin, filters: 5, kernel: 3, stride: stride, padding: .valid, head: head, pad: pad)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     func testThePatternNeedsALinearConvolutionAndSingleReaders() throws {
@@ -124,11 +151,36 @@ final class FusedBackwardTests: XCTestCase {
         XCTAssertNil(try XCTUnwrap(whole.restricted(g, requested: [g.nodes[2].output], replaced: nil)).activation)
         XCTAssertNil(whole.restricted(g, requested: [], replaced: 2))
         let x = rng.array(6, 5, 2, scale: 2)
-        for name in ["conv", "bn", "relu"] {
+        try checkRequested(g, x, names: ["conv", "bn", "relu"])
+        // A padding read by the convolution alone joins the chain; requested, it leaves it.
+        let pad = ZeroPadding2DLayer(top: 1, bottom: 0, left: 0, right: 1)
+        let nodes = [
+            NodeDescription(name: "in", layer: InputLayer(declaredShape: [6, 5, 2])),
+            NodeDescription(name: "pad", layer: pad, inputs: [.node(0)]),
+            NodeDescription(name: "conv", layer: linear, inputs: [.node(1)]),
+            NodeDescription(name: "bn", layer: bn, inputs: [.node(2)]),
+            NodeDescription(name: "gap", layer: GlobalPooling2DLayer(.average), inputs: [.node(3)]),
+        ]
+        let padded = try Graph(nodes: nodes, inputs: [0], outputs: [4])
+        let chain = try XCTUnwrap(FusedBackwardChain.find(padded)[3])
+        XCTAssertEqual(chain.padding?.node, 1)
+        XCTAssertEqual(chain.inputShape, [6, 5, 2])
+        XCTAssertNil(try XCTUnwrap(chain.restricted(padded, requested: [padded.nodes[1].output], replaced: nil)).padding)
+        try checkRequested(padded, x, names: ["pad", "bn"])
+        let twice = try Graph(
+            nodes: nodes.dropLast() + [NodeDescription(name: "other", layer: GlobalPooling2DLayer(.average), inputs: [.node(1)])],
+            inputs: [0], outputs: [3, 4])
+        XCTAssertNil(FusedBackwardChain.find(twice).first?.value.padding, "a padding read twice stays out")
+    }
+
+    /// The gradients at `names` and at the input, fused and per layer, objective at the last node.
+    func checkRequested(_ g: Graph, _ x: NDArray, names: [String]) throws {
+        let last = g.nodes.last!.name
+        for name in names {
             let objective: (NDArray) -> NDArray = { NDArray(shape: $0.shape, data: (0..<$0.shape.count).map { Float($0 % 3) - 1 }) }
-            let fused = try GraphGradient(graph: g).run([x], objectiveAt: "gap", at: [name], inputGradients: true, seed: objective)
+            let fused = try GraphGradient(graph: g).run([x], objectiveAt: last, at: [name], inputGradients: true, seed: objective)
             let plain = try GraphGradient(graph: g, kernels: .reference, fusesBackward: false)
-                .run([x], objectiveAt: "gap", at: [name], inputGradients: true, seed: objective)
+                .run([x], objectiveAt: last, at: [name], inputGradients: true, seed: objective)
             assertWithin(fused.gradients[name]!, plain.gradients[name]!, tolerance: 1e-5, "\(name) requested: its gradient")
             assertWithin(fused.inputGradients[0], plain.inputGradients[0], tolerance: 1e-5, "\(name) requested: the input's")
         }

@@ -43,6 +43,13 @@ final class ExplainCostBenchmark: XCTestCase {
                 "  \(c.name)".padding(toLength: 44, withPad: " ", startingAt: 0)
                     + String(format: "%7.1f ms = %.2f forward passes (backward and maps: %+.2f)", t * 1000, t / f, t / f - 1))
         }
+        // The gradient pool's extra memory: what it keeps between runs, and the most it held at once.
+        let pool = driver.pooledBytes
+        print(
+            "  gradient pool after the rounds".padding(toLength: 44, withPad: " ", startingAt: 0)
+                + String(
+                    format: "%7.1f MB kept, %.1f MB peak; %d fused backward chains", Double(pool.now) / 1e6, Double(pool.peak) / 1e6,
+                    driver.fusedChainCount))
     }
 
     private func seconds(_ body: () throws -> Void) rethrows -> Double {

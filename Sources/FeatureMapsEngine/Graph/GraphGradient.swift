@@ -9,10 +9,11 @@
 //      requested value are skipped.
 // Values are released after their last forward or backward use; a value at its last use is handed
 // to the layer reading it (which may then work in place, as in the executor).
-// With `fusesBackward`, a Conv2D / DepthwiseConv2D -> BatchNorm [-> ReLU / ReLU6] chain runs as one
-// step at its last node (Graph/Fast/FusedBackwardChain.swift); its other nodes then get no gradient
-// and are skipped. With `poolsGradients`, gradient arrays are reused between layers and runs
-// (GradientPool.swift). Both off: every layer's own backward on fresh arrays, the reference path.
+// With `fusesBackward`, a [ZeroPadding2D ->] Conv2D / DepthwiseConv2D -> BatchNorm [-> ReLU / ReLU6]
+// chain runs as one step at its last node (Graph/Fast/FusedBackwardChain.swift); its other nodes
+// then get no gradient and are skipped. With `poolsGradients`, gradient arrays are reused between
+// layers and runs (GradientPool.swift). Both off: every layer's own backward on fresh arrays, the
+// reference path.
 
 /// What one gradient run found.
 public struct GraphGradientResult: Sendable {
@@ -146,9 +147,7 @@ public final class GraphGradient {
             guard let g = grads[node.output.index] else { continue }  // nothing reached this node
             if !requested.contains(node.output) { grads[node.output.index] = nil }
             if let chain = fused[i] {
-                let x = graph.nodes[chain.convolution].inputs[0]
-                let d = chain.backward(g, output: chain.top == nil ? nil : slots[node.output.index]!, inputShape: graph.shape(of: x), context)
-                accumulate(x, d)
+                accumulate(graph.nodes[chain.first].inputs[0], chain.backward(g, output: chain.top == nil ? nil : slots[node.output.index]!, context))
                 continue
             }
             let needs = layer.backwardNeeds

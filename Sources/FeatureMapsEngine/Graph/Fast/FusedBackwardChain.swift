@@ -1,7 +1,7 @@
 // The backward pass of a convolution chain in one mask pass and one input-gradient convolution,
 // for GraphGradient (`fusesBackward`). Pattern, found on the graph's nodes by layer type and
 // configuration (never by name):
-//   Conv2D or DepthwiseConv2D with linear activation
+//   [ZeroPadding2D ->] Conv2D or DepthwiseConv2D with linear activation
 //   -> BatchNormalization of its output channels (last axis)
 //   [-> ReLU | ReLU6: FusedActivation, a ReLU layer or Activation relu / relu6]
 // each value read by the next node only (one input of one node), none of the chain's inner values
@@ -11,47 +11,58 @@
 //   dx = the input gradient of the convolution with kernel W' = W * diag(s),
 //        s[o] = gamma[o] / sqrt(moving_variance[o] + epsilon) in float32 as BatchNormalization's
 //        backward computes it, o the convolution's output channel (the forward fusion's folding)
-// where the per-layer path (the reference twin) masks, scales by s and convolves in three passes
-// over three arrays. The kernels are folded once, when the chains are found; the bias does not
-// enter dx. Shapes: g and y (OH, OW, F), dx the convolution's input (H, W, Cin).
+//   with a padding first, dx cut to the padding's input: the depthwise gather (M = 1, `.fast`)
+//   computes only those pixels; otherwise the padding's own backward crops the whole dx
+// where the per-layer path (the reference twin) masks, scales by s, convolves and crops in up to
+// four passes over four arrays. The kernels are folded once, when the chains are found; the bias
+// does not enter dx. Shapes: g and y (OH, OW, F), dx the chain's input (H, W, Cin), `inputShape`
+// (the convolution's input is `convolutionInputShape`, the padded map).
 
-/// One fused chain: node indexes into Graph.nodes, the convolution first.
+/// One fused chain: node indexes into Graph.nodes, the padding or the convolution first.
 struct FusedBackwardChain {
-    let convolution: Int, batchNorm: Int, activation: Int?
+    let convolution: Int, batchNorm: Int
+    private(set) var activation: Int?
     /// The mask's upper end (6 or +inf), nil without an activation.
-    let top: Float?
+    private(set) var top: Float?
+    private(set) var padding: (node: Int, layer: ZeroPadding2DLayer)?
     let folded: FoldedConvolution
+    /// The chain's input (the padding's when there is one) and the convolution's.
+    private(set) var inputShape: Shape
+    let convolutionInputShape: Shape
 
     /// The node the chain's backward runs at (the last); the others are then skipped.
     var last: Int { activation ?? batchNorm }
+    /// The node whose input is the chain's input.
+    var first: Int { padding?.node ?? convolution }
 
-    /// The chain's values before its output.
-    func innerValues(_ graph: Graph) -> [ValueID] {
-        [graph.nodes[convolution].output] + (activation == nil ? [] : [graph.nodes[batchNorm].output])
-    }
-
-    /// dL/dx of the convolution's input (shape `inputShape`) from `g` = dL/dy, y = `output` (the
-    /// chain's output; nil without an activation). `.fast`: the GEMM + col2im or depthwise gather
-    /// kernels; `.reference`: the layers' plain loops with the folded kernel.
-    func backward(_ g: consuming NDArray, output y: NDArray?, inputShape: Shape, _ context: ExecutionContext) -> NDArray {
+    /// dL/dx of the chain's input from `g` = dL/dy, y = `output` (the chain's output; nil without
+    /// an activation). `.fast`: the GEMM + col2im or depthwise gather kernels; `.reference`: the
+    /// layers' plain loops with the folded kernel.
+    func backward(_ g: consuming NDArray, output y: NDArray?, _ context: ExecutionContext) -> NDArray {
         var dz = g
         if let top { Self.mask(&dz, by: y!, below: top, context) }
-        let dx: NDArray
+        var dx: NDArray
         switch folded {
         case .conv(let l, let transposed):
             dx =
                 context.kernels == .fast
-                ? ConvolutionGEMM.inputGradient(l, transposedKernel: transposed, dz, inputShape: inputShape, context.gradients)
-                : l.referenceInputGradient(dz, inputShape: inputShape)
+                ? ConvolutionGEMM.inputGradient(l, transposedKernel: transposed, dz, inputShape: convolutionInputShape, context.gradients)
+                : l.referenceInputGradient(dz, inputShape: convolutionInputShape)
         case .depthwise(let l):
             if context.kernels == .fast && l.kernel.shape[3] == 1 {
-                dx = DepthwiseBackward.inputGradient(l, dz, inputShape: inputShape, context)
-            } else {
-                let a = BackwardArguments(inputShapes: [inputShape], inputs: [], output: nil, outputGradient: dz)
-                return l.backward(a, context)[0]!
+                let crop = padding.map { p in
+                    DepthwiseBackward.Crop(top: p.layer.top, left: p.layer.left, height: inputShape[0], width: inputShape[1])
+                }
+                dx = DepthwiseBackward.inputGradient(l, dz, inputShape: convolutionInputShape, crop: crop, context)
+                if top != nil { context.gradients.recycle(dz) }  // masked in place: ours alone
+                return dx
             }
+            dx = l.backward(BackwardArguments(inputShapes: [convolutionInputShape], inputs: [], output: nil, outputGradient: dz), context)[0]!
         }
-        if top != nil { context.gradients.recycle(dz) }  // masked in place: ours alone
+        if top != nil { context.gradients.recycle(dz) }
+        if let p = padding {
+            dx = p.layer.backward(BackwardArguments(inputShapes: [inputShape], inputs: [], output: nil, outputGradient: dx), context)[0]!
+        }
         return dx
     }
 
@@ -117,23 +128,32 @@ extension FusedBackwardChain {
             guard let j = soleReader(i), let bn = graph.nodes[j].layer as? BatchNormalizationLayer, bn.normalizesChannels,
                 let folded = FoldedConvolution(node.layer, bn)
             else { continue }
-            var activation: Int? = nil, top: Float? = nil
+            let input = graph.shape(of: node.inputs[0])
+            var chain = FusedBackwardChain(
+                convolution: i, batchNorm: j, folded: folded, inputShape: input, convolutionInputShape: input)
             if let k = soleReader(j), let a = FusedActivation(graph.nodes[k].layer), a != .none {
-                (activation, top) = (k, a == .relu6 ? 6 : .infinity)
+                (chain.activation, chain.top) = (k, a == .relu6 ? 6 : .infinity)
             }
-            let chain = FusedBackwardChain(convolution: i, batchNorm: j, activation: activation, top: top, folded: folded)
+            if let p = graph.values[node.inputs[0].index].producer, let pad = graph.nodes[p].layer as? ZeroPadding2DLayer, soleReader(p) == i {
+                chain.padding = (p, pad)
+                chain.inputShape = graph.shape(of: graph.nodes[p].inputs[0])
+            }
             chains[chain.last] = chain
         }
         return chains
     }
 
     /// This chain for a run that requests `requested` and replaces node `replaced` (the logit's,
-    /// without its softmax): itself, or without its activation when the BatchNorm's output is
-    /// requested, or nil when the convolution's output is or a chain node is replaced.
+    /// without its softmax): itself; without its activation when the BatchNorm's output is
+    /// requested; without its padding when the padding's output is; nil when the convolution's
+    /// output is or the convolution or BatchNorm is replaced.
     func restricted(_ graph: Graph, requested: Set<ValueID>, replaced: Int?) -> FusedBackwardChain? {
-        guard replaced.map({ ![convolution, batchNorm, activation].contains($0) }) ?? true, !requested.contains(graph.nodes[convolution].output)
-        else { return nil }
-        guard activation != nil, requested.contains(graph.nodes[batchNorm].output) else { return self }
-        return FusedBackwardChain(convolution: convolution, batchNorm: batchNorm, activation: nil, top: nil, folded: folded)
+        guard replaced != convolution, replaced != batchNorm, !requested.contains(graph.nodes[convolution].output) else { return nil }
+        var c = self
+        if let a = activation, a == replaced || requested.contains(graph.nodes[batchNorm].output) { (c.activation, c.top) = (nil, nil) }
+        if let p = padding, p.node == replaced || requested.contains(graph.nodes[p.node].output) {
+            (c.padding, c.inputShape) = (nil, convolutionInputShape)
+        }
+        return c
     }
 }
