@@ -17,7 +17,10 @@ final class ExplainCostBenchmark: XCTestCase {
         let session = try Session.open(weightsFlag: weights)
         let image = try session.prepare(imageAt: Fixtures.fixtureImage)
         let pass = NetworkPass(session: session, threads: 1)
-        let driver = GraphGradient(graph: session.graph)
+        // FEATUREMAPS_BENCH_BACKWARD=per-layer: the backward pass without its gradient pool and fused
+        // chains (each layer's own backward on fresh arrays), for a comparison under the same load.
+        let perLayer = ProcessInfo.processInfo.environment["FEATUREMAPS_BENCH_BACKWARD"] == "per-layer"
+        let driver = GraphGradient(graph: session.graph, poolsGradients: !perLayer, fusesBackward: !perLayer)
         let input = [NDArray(image.tensor)]
         let cases: [(name: String, layer: String?, saliency: Bool)] = [
             ("Grad-CAM at out_relu", "out_relu", false),
@@ -36,13 +39,22 @@ final class ExplainCostBenchmark: XCTestCase {
             }
         }
         let f = median(forward)
-        print("explain cost, \(weights), 224x224, medians of 15 interleaved rounds after a warm-up:")
+        print(
+            "explain cost, \(weights), 224x224, medians of 15 interleaved rounds after a warm-up"
+                + (perLayer ? ", per-layer backward (no pool, no fused chains):" : ":"))
         print("  forward pass (classify)".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%7.1f ms", f * 1000))
         for (c, t) in zip(cases, times.map(median)) {
             print(
                 "  \(c.name)".padding(toLength: 44, withPad: " ", startingAt: 0)
                     + String(format: "%7.1f ms = %.2f forward passes (backward and maps: %+.2f)", t * 1000, t / f, t / f - 1))
         }
+        // The gradient pool's extra memory: what it keeps between runs, and the most it held at once.
+        let pool = driver.pooledBytes
+        print(
+            "  gradient pool after the rounds".padding(toLength: 44, withPad: " ", startingAt: 0)
+                + String(
+                    format: "%7.1f MB kept, %.1f MB peak; %d fused backward chains", Double(pool.now) / 1e6, Double(pool.peak) / 1e6,
+                    driver.fusedChainCount))
     }
 
     private func seconds(_ body: () throws -> Void) rethrows -> Double {

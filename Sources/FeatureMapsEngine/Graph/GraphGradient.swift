@@ -9,6 +9,11 @@
 //      requested value are skipped.
 // Values are released after their last forward or backward use; a value at its last use is handed
 // to the layer reading it (which may then work in place, as in the executor).
+// With `fusesBackward`, a [ZeroPadding2D ->] Conv2D / DepthwiseConv2D -> BatchNorm [-> ReLU / ReLU6]
+// chain runs as one step at its last node (Graph/Fast/FusedBackwardChain.swift); its other nodes
+// then get no gradient and are skipped. With `poolsGradients`, gradient arrays are reused between
+// layers and runs (GradientPool.swift). Both off: every layer's own backward on fresh arrays, the
+// reference path.
 
 /// What one gradient run found.
 public struct GraphGradientResult: Sendable {
@@ -33,10 +38,23 @@ public final class GraphGradient {
     /// blocks up to it (what a plain forward costs) instead of every layer on its own.
     private lazy var executor = GraphExecutor(graph: graph, threads: context.threads, fusions: StandardFusions.passes())
 
-    public init(graph: Graph, threads: Int = 1, kernels: KernelChoice = .fast) {
+    /// Convolution chains whose backward runs fused (all found once; a run leaves out those
+    /// crossing a requested value).
+    private lazy var chains = fusesBackward ? FusedBackwardChain.find(graph) : [:]
+    let fusesBackward: Bool
+
+    public init(graph: Graph, threads: Int = 1, kernels: KernelChoice = .fast, poolsGradients: Bool = true, fusesBackward: Bool = true) {
         self.graph = graph
+        self.fusesBackward = fusesBackward
         context = ExecutionContext(threads: threads, kernels: kernels)
+        context.gradients.enabled = poolsGradients
     }
+
+    /// How many convolution chains of the graph the backward pass fuses (0 without `fusesBackward`).
+    public var fusedChainCount: Int { chains.count }
+
+    /// Bytes of gradient arrays the pool holds between runs, and the most it held at once.
+    public var pooledBytes: (now: Int, peak: Int) { (context.gradients.bytes, context.gradients.peakBytes) }
 
     /// d logit[class] / d value at the layers named in `names` (Graph.value(named:)) and, with
     /// `inputGradients`, at the model inputs; `output` picks the model output (default the first).
@@ -110,11 +128,28 @@ public final class GraphGradient {
         let first = try seed(logits)
         require(first.shape == logits.shape, "the objective's gradient has shape \(first.shape), its value \(logits.shape)")
         grads[source.value.index] = first
+        let fused = Dictionary(
+            uniqueKeysWithValues: chains.values.compactMap { c in
+                c.restricted(graph, requested: requested, replaced: plan.replacement?.node).map { ($0.last, $0) }
+            })
+        func accumulate(_ u: ValueID, _ d: NDArray) {
+            require(d.shape == graph.shape(of: u), "backward returned \(d.shape) for \(graph.shape(of: u))")
+            if grads[u.index] == nil {
+                grads[u.index] = d
+            } else {
+                grads[u.index]!.add(d)
+                context.gradients.recycle(d)
+            }
+        }
         for i in plan.backwardNodes {
             let node = graph.nodes[i], layer = plan.layer(i) as! any DifferentiableLayer
             defer { for u in Set(node.inputs + [node.output]) where plan.releasable(u, afterBackward: i) { slots[u.index] = nil } }
             guard let g = grads[node.output.index] else { continue }  // nothing reached this node
             if !requested.contains(node.output) { grads[node.output.index] = nil }
+            if let chain = fused[i] {
+                accumulate(graph.nodes[chain.first].inputs[0], chain.backward(g, output: chain.top == nil ? nil : slots[node.output.index]!, context))
+                continue
+            }
             let needs = layer.backwardNeeds
             let wanted = node.inputs.map { plan.gradientNeeded[$0.index] && graph.values[$0.index].constant == nil }
             let arguments = BackwardArguments(
@@ -124,9 +159,7 @@ public final class GraphGradient {
             let result = layer.backward(arguments, context)
             require(result.count == node.inputs.count, "\(layer.kerasClassName) backward returned \(result.count) gradients")
             for (k, u) in node.inputs.enumerated() where wanted[k] {
-                guard let d = result[k] else { continue }
-                require(d.shape == graph.shape(of: u), "\(layer.kerasClassName) backward returned \(d.shape) for \(graph.shape(of: u))")
-                if grads[u.index] == nil { grads[u.index] = d } else { grads[u.index]!.add(d) }
+                if let d = result[k] { accumulate(u, d) }
             }
         }
         func gradient(_ v: ValueID) -> NDArray { grads[v.index] ?? NDArray(shape: graph.shape(of: v)) }

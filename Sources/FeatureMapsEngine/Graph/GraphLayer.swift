@@ -48,6 +48,8 @@ public struct ExecutionContext {
     public var threads: Int { pool.threads }
     /// Aligned buffers the fused kernels keep between runs (Graph/Fast/ScratchArena.swift).
     let scratch = ScratchArena()
+    /// The backward pass's gradient arrays, kept between layers and runs (GradientPool.swift).
+    let gradients = GradientPool()
     /// Set by `GraphExecutor.run` for its observer: a step that runs several fused steps as parts
     /// (FusedSequenceLayer) reports each part to it, so that benchmarks still time them one by one.
     let parts = PartObserver()

@@ -137,10 +137,11 @@ extension Conv2DLayer: DifferentiableLayer {
         let x = a.inputs.first
         activation.backward(&dz, output: a.output) { linear.forward([x!], context) }
         let shape = a.inputShapes[0]
-        return [
+        let dx =
             context.kernels == .fast
-                ? ConvolutionGEMM.conv2dInputGradient(self, dz, inputShape: shape) : referenceInputGradient(dz, inputShape: shape)
-        ]
+            ? ConvolutionGEMM.conv2dInputGradient(self, dz, inputShape: shape, context) : referenceInputGradient(dz, inputShape: shape)
+        if activation != .linear { context.gradients.recycle(dz) }  // written in place above: ours alone
+        return [dx]
     }
 
     /// This convolution without its activation.

@@ -130,7 +130,9 @@ extension DepthwiseConv2DLayer: DifferentiableLayer {
         activation.backward(&dz, output: a.output) { linear.forward([x!], context) }
         let shape = a.inputShapes[0]
         if context.kernels == .fast && kernel.shape[3] == 1 {
-            return [DepthwiseBackward.inputGradient(self, dz, inputShape: shape, context)]
+            let dx = DepthwiseBackward.inputGradient(self, dz, inputShape: shape, context)
+            if activation != .linear { context.gradients.recycle(dz) }  // written in place above: ours alone
+            return [dx]
         }
         let (h, w, c) = (shape[0], shape[1], shape[2])
         let win = window(shape)!

@@ -65,8 +65,22 @@ extension KerasConfig {
 extension ZeroPadding2DLayer: DifferentiableLayer {
     public var backwardNeeds: BackwardNeeds { [] }
 
-    /// dy with the padding cut off: dx[y, x, c] = dy[top + y, left + x, c].
+    /// dy with the padding cut off: dx[y, x, c] = dy[top + y, left + x, c], into an array of the
+    /// gradient pool, which gets dy back (only read here, but a padding's gradient comes from the
+    /// one layer reading it: if another holder shared it, its first write would copy it).
     public func backward(_ a: consuming BackwardArguments, _ context: ExecutionContext) -> [NDArray?] {
-        [Cropping2DLayer(top: top, bottom: bottom, left: left, right: right).forward([a.outputGradient], context)]
+        let g = a.outputGradient, s = a.inputShapes[0]
+        let (h, w, c, pw) = (s[0], s[1], s[2], g.shape[1])
+        var dx = context.gradients.take(s)
+        g.data.withUnsafeBufferPointer { src in
+            dx.data.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<h {
+                    let from = src.baseAddress! + ((top + y) * pw + left) * c
+                    (dst.baseAddress! + y * w * c).update(from: from, count: w * c)
+                }
+            }
+        }
+        context.gradients.recycle(g)
+        return [dx]
     }
 }

@@ -8,22 +8,47 @@
 
 extension ConvolutionGEMM {
     /// dL/dx (H, W, Cin) of `l`'s convolution (before its activation) from dL/dz (OH, OW, F):
-    /// per group g, columns[M x K] = dz[M x Fg] * kernel_g^T (kernel_g: columns g*Fg..<(g+1)*Fg of
-    /// the (K, F) kernel, transposed once to (F, K)), then each column row is added back onto the
-    /// input cells its window read (padding taps are dropped). A 1x1 stride-1 convolution writes
-    /// the GEMM straight into dL/dx.
-    static func conv2dInputGradient(_ l: Conv2DLayer, _ dz: NDArray, inputShape: Shape) -> NDArray {
+    /// `inputGradient` with `l`'s kernel transposed to (F, K) for this call. Arrays from `context`'s
+    /// gradient pool.
+    static func conv2dInputGradient(_ l: Conv2DLayer, _ dz: NDArray, inputShape: Shape, _ context: ExecutionContext) -> NDArray {
+        let pool = context.gradients
+        var transposed = pool.take([l.kernel.shape[3], l.kernel.values.count / l.kernel.shape[3]])
+        transposeKernel(l.kernel.values, filters: l.filters, into: &transposed.data)
+        let dx = inputGradient(l, transposedKernel: transposed.data, dz, inputShape: inputShape, pool)
+        pool.recycle(transposed)
+        return dx
+    }
+
+    /// The (K, F) kernel `kernel` as (F, K): row o is filter o's taps.
+    static func transposeKernel(_ kernel: [Float], filters f: Int, into t: inout [Float]) {
+        let k = kernel.count / f
+        kernel.withUnsafeBufferPointer { src in
+            t.withUnsafeMutableBufferPointer { dst in
+                for kk in 0..<k { for o in 0..<f { dst[o * k + kk] = src[kk * f + o] } }
+            }
+        }
+    }
+
+    /// dL/dx (H, W, Cin) of the convolution of `l`'s geometry whose (F, K) transposed kernel is `kt`
+    /// (K = KH*KW*Cg; `l`'s own kernel is not read) from dL/dz (OH, OW, F): per group g,
+    /// columns[M x K] = dz[M x Fg] * kt_g (rows g*Fg..<(g+1)*Fg of kt), then each column row is
+    /// added back onto the input cells its window read (padding taps are dropped). A 1x1 stride-1
+    /// convolution writes the GEMM straight into dL/dx. dL/dx and the columns come from `pool`.
+    static func inputGradient(
+        _ l: Conv2DLayer, transposedKernel kt: [Float], _ dz: NDArray, inputShape: Shape, _ pool: GradientPool
+    ) -> NDArray {
         let (h, w, cin) = (inputShape[0], inputShape[1], inputShape[2])
         let win = l.window(inputShape)!
         let (kh, kw, cg, f) = (l.kernel.shape[0], l.kernel.shape[1], l.kernel.shape[2], l.kernel.shape[3])
         let (oh, ow, fg, groups) = (win.rows.output, win.cols.output, f / l.groups, l.groups)
         let k = kh * kw * cg
-        var transposed = [Float](repeating: 0, count: f * k)  // (F, K): row o is filter o's taps
-        for kk in 0..<k { for o in 0..<f { transposed[o * k + kk] = l.kernel.values[kk * f + o] } }
+        require(kt.count == f * k, "transposed kernel has \(kt.count) values, not \(f * k)")
         let direct = kh == 1 && kw == 1 && l.strides == [1, 1] && win.rows.padBefore == 0 && win.cols.padBefore == 0
-        var dx = NDArray(shape: inputShape)
+        var dx = direct ? pool.take(inputShape) : pool.zeros(inputShape)
+        let perBand = max(1, min(oh, (1 << 20) / max(1, ow * k)))  // about 4 MB of columns
+        var columns = direct ? NDArray(shape: [0]) : pool.take([perBand * ow * k])
         dz.data.withUnsafeBufferPointer { gBuffer in
-            transposed.withUnsafeBufferPointer { tBuffer in
+            kt.withUnsafeBufferPointer { tBuffer in
                 dx.data.withUnsafeMutableBufferPointer { dxBuffer in
                     let gz = gBuffer.baseAddress!, kt = tBuffer.baseAddress!, dst = dxBuffer.baseAddress!
                     if direct {
@@ -34,9 +59,7 @@ extension ConvolutionGEMM {
                         }
                         return
                     }
-                    let perBand = max(1, min(oh, (1 << 20) / max(1, ow * k)))  // about 4 MB of columns
-                    var columns = [Float](repeating: 0, count: perBand * ow * k)
-                    columns.withUnsafeMutableBufferPointer { col in
+                    columns.data.withUnsafeMutableBufferPointer { col in
                         for start in stride(from: 0, to: oh, by: perBand) {
                             let rows = start..<min(oh, start + perBand)
                             for g in 0..<groups {
@@ -52,6 +75,7 @@ extension ConvolutionGEMM {
                 }
             }
         }
+        pool.recycle(columns)
         return dx
     }
 

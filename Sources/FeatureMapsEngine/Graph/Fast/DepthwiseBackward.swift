@@ -6,28 +6,34 @@
 // in float32, taps in (ky, kx) order, SIMD over the channels (contiguous in NHWC). The bands depend
 // on the shape only: the same bits on any thread count. Tested against the Double reference loop
 // (ConvolutionBackwardTests).
-// Shapes: dz (OH, OW, C), kernel (KH, KW, C, 1), dx (H, W, C).
+// Shapes: dz (OH, OW, C), kernel (KH, KW, C, 1), dx (H, W, C), from the context's gradient pool;
+// with `crop`, dx is only rows top..<top+h, columns left..<left+w of it, (h, w, C): the gradient of
+// a ZeroPadding2D's input when the padding feeds this layer (FusedBackwardChain.swift).
 
 enum DepthwiseBackward {
-    static func inputGradient(_ l: DepthwiseConv2DLayer, _ dz: NDArray, inputShape shape: Shape, _ context: ExecutionContext) -> NDArray {
-        let (h, w, c) = (shape[0], shape[1], shape[2])
+    static func inputGradient(
+        _ l: DepthwiseConv2DLayer, _ dz: NDArray, inputShape shape: Shape, crop: Crop? = nil, _ context: ExecutionContext
+    ) -> NDArray {
+        let c = shape[2]
         let win = l.window(shape)!
         let (kh, kw) = (l.kernel.shape[0], l.kernel.shape[1])
         let (oh, ow) = (win.rows.output, win.cols.output)
-        var dx = NDArray.uninitialized(shape)
+        let crop = crop ?? Crop(top: 0, left: 0, height: shape[0], width: shape[1])
+        let (h, w) = (crop.height, crop.width)
+        var dx = context.gradients.take([h, w, c])
         dz.data.withUnsafeBufferPointer { gBuffer in
             l.kernel.values.withUnsafeBufferPointer { kBuffer in
                 dx.data.withUnsafeMutableBufferPointer { dBuffer in
                     let g = gBuffer.baseAddress!, k = kBuffer.baseAddress!, d = dBuffer.baseAddress!
                     context.forEachBand(h, workPerItem: w * c * kh * kw) { rows in
-                        for iy in rows {
-                            for ix in 0..<w {
-                                let out = d + (iy * w + ix) * c
+                        for y in rows {
+                            for x in 0..<w {
+                                let out = d + (y * w + x) * c
                                 out.update(repeating: 0, count: c)
                                 for ky in 0..<kh {
-                                    guard let oy = Self.output(iy, tap: ky, win.rows), oy < oh else { continue }
+                                    guard let oy = Self.output(y + crop.top, tap: ky, win.rows), oy < oh else { continue }
                                     for kx in 0..<kw {
-                                        guard let ox = Self.output(ix, tap: kx, win.cols), ox < ow else { continue }
+                                        guard let ox = Self.output(x + crop.left, tap: kx, win.cols), ox < ow else { continue }
                                         Self.multiplyAdd(out, g + (oy * ow + ox) * c, k + (ky * kw + kx) * c, c)
                                     }
                                 }
@@ -38,6 +44,11 @@ enum DepthwiseBackward {
             }
         }
         return dx
+    }
+
+    /// The rows and columns of the input gradient kept: (height, width) from (top, left).
+    struct Crop {
+        let top: Int, left: Int, height: Int, width: Int
     }
 
     /// The output index o with o*stride + tap*dilation - padBefore == i, when there is one (o >= 0).
