@@ -42,6 +42,10 @@ final class ModelAPITests: XCTestCase {
             let expand = try XCTUnwrap(mobile.first { $0["name"] as? String == "block_1_expand_relu" })
             XCTAssertEqual(expand["shape"] as? [Int], [112, 112, 48])
             XCTAssertEqual(expand["alias"] as? String, "block_1_conv1")
+            let inbound = Dictionary(uniqueKeysWithValues: mobile.map { ($0["name"] as? String ?? "", $0["inbound"] as? [String] ?? []) })
+            XCTAssertEqual(inbound["bn_Conv1"], ["Conv1"])
+            XCTAssertEqual(inbound["block_2_add"], ["block_1_project_BN", "block_2_project_BN"])
+            XCTAssertEqual(inbound["predictions"], ["global_average_pooling2d"])
         }
     }
 
