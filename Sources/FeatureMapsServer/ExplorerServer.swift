@@ -17,6 +17,7 @@ public struct ExplorerServer: Sendable {
     public let photos: PhotoFolder
     public let examples: ExampleFolder
     let store: ImageStore
+    let uploads = UploadGate()
 
     /// `capacity`: how many uploaded images are kept (LRU; ImageStore states the memory bound).
     public init(

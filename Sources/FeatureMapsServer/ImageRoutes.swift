@@ -4,14 +4,17 @@ import Hummingbird
 
 extension ExplorerServer {
     /// POST /api/images[?model=m][&photo=NAME]: the body's JPEG or PNG bytes (or, with `photo`,
-    /// a photo of --images or the built-in test image) decoded, prepared, classified and stored;
+    /// a photo of --images or the built-in test image) decoded, prepared, classified and stored
+    /// (at most UploadGate.defaultLimit at once);
     /// 201 with APIJSON.image. GET /api/images/{id}: the same JSON again. GET
     /// /api/images/{id}/input.png: the input as the network saw it (resized to its input size).
     func addImageRoutes(to router: Router<BasicRequestContext>) {
         router.post("/api/images") { request, _ in
             let model = try model(request.uri.queryParameters.get("model"))
-            let source = try await source(of: request)
-            let image = try await Compute.run { try Self.classify(source, model: model) }
+            let image = try await uploads.run {
+                let source = try await source(of: request)
+                return try await Compute.run { try Self.classify(source, model: model) }
+            }
             store.insert(image)
             return Reply.json(APIJSON.image(image), status: .created)
         }
