@@ -26,6 +26,9 @@
 //   FeatureMapsImages   JPEG/PNG decode and PNG encode (C shims), antialiased resize.
 //   FeatureMapsRender   normalisation, viridis, grid layout, bitmap font (pure Swift).
 //   FeatureMaps         the library facade: weights lookup, pipeline, .npy, atomic writes.
+//   FeatureMapsServer   `featuremaps serve`: the explorer's HTTP API on Hummingbird 2 (routing, request
+//                       parsing, an LRU image store, JSON/PNG/.npy answers); no math: every picture
+//                       and number comes from the FeatureMaps facade. In no product: only the CLI links it.
 //   FeatureMapsCLI      the CLI (product and binary `featuremaps`): options -> library calls, no math.
 import PackageDescription
 
@@ -46,6 +49,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Hummingbird's own dependencies, named for the server's thread pool (NIOPosix), the bound
+        // address (NIOCore), its log level (Logging) and header names (HTTPTypes); the same URLs as
+        // Hummingbird's Package.swift.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -96,10 +106,18 @@ let package = Package(
             dependencies: [
                 "FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsModels", "FeatureMapsImages", "FeatureMapsRender",
             ]),
+        .target(
+            name: "FeatureMapsServer",
+            dependencies: [
+                "FeatureMaps", "FeatureMapsSupport", "FeatureMapsEngine", "FeatureMapsImages", "FeatureMapsRender",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .executableTarget(
             name: "FeatureMapsCLI",
             dependencies: [
-                "FeatureMaps", "FeatureMapsSupport", "FeatureMapsProcessTuning",
+                "FeatureMaps", "FeatureMapsSupport", "FeatureMapsProcessTuning", "FeatureMapsServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Test support: deterministic random numbers for the test targets.
@@ -123,6 +141,13 @@ let package = Package(
         .testTarget(
             name: "FeatureMapsTests",
             dependencies: ["TestSupport", "FeatureMaps", "FeatureMapsEngine", "FeatureMapsWeights", "FeatureMapsImages", "FeatureMapsRender"]),
+        .testTarget(
+            name: "FeatureMapsServerTests",
+            dependencies: [
+                "FeatureMapsServer", "FeatureMaps", "FeatureMapsImages", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .testTarget(
             name: "CLITests",
             dependencies: [

@@ -3,6 +3,17 @@ import FeatureMapsEngine
 import FeatureMapsImages
 import FeatureMapsRender
 
+/// The pictures `ExplainJob` makes of one image, before any file is written.
+public struct ExplainPictures {
+    /// The forward and backward passes' results (class, probabilities, the raw maps).
+    public let explanation: Explanation
+    public let explained: ExplainedClass
+    /// Grad-CAM over the input (jet), when the method includes it.
+    public let gradCAM: RGBImage?
+    /// The saliency map (viridis), when the method includes it.
+    public let saliency: RGBImage?
+}
+
 /// Which explanation pictures to make.
 public enum ExplainMethod: String, CaseIterable, Sendable {
     case gradcam
@@ -14,6 +25,16 @@ public enum ExplainMethod: String, CaseIterable, Sendable {
 }
 
 extension Session {
+    /// The layer Grad-CAM uses unless told otherwise: out_relu for MobileNetV2; for a model file,
+    /// the last layer whose output is an H x W x C map with H x W > 1 (the deepest map that still
+    /// has places). Throws ModelFileError.noSpatialLayer when the model has none.
+    public func defaultGradCAMLayer() throws -> String {
+        guard model == nil else { return "out_relu" }
+        let maps = layers.filter { $0.isSpatial && !["Functional", "Sequential", "Model", "InputLayer"].contains($0.className) }
+        guard let last = maps.last else { throw ModelFileError.noSpatialLayer(file: sourcePath) }
+        return last.name
+    }
+
     /// The class `text` names for this model (`ImageNet.resolve`): "auto", an index, a WordNet id or a label.
     public func resolveClass(_ text: String) throws -> ClassChoice {
         guard let labels else { throw EngineError.noClassificationTop }
@@ -48,7 +69,7 @@ public struct ExplainJob {
     /// for a layer that has no map (the pooled vector, `predictions`).
     public init(
         session: Session, classChoice: ClassChoice, layer: LayerChoice, method: ExplainMethod,
-        topChannels: Int?, columns: Int = 4, directory: String, writeNPY: Bool, threads: Int = Session.defaultThreads
+        topChannels: Int?, columns: Int = 4, directory: String = ".", writeNPY: Bool = false, threads: Int = Session.defaultThreads
     ) throws {
         self.threads = threads
         guard session.labels != nil else { throw EngineError.noClassificationTop }
@@ -63,7 +84,9 @@ public struct ExplainJob {
         self.writeNPY = writeNPY
     }
 
-    public func explain(_ image: PreparedImage) throws {
+    /// The pictures of one image, in memory: Grad-CAM when the method asks for it, saliency when
+    /// it asks for that, and the class explained. `explain` writes these same pictures.
+    public func pictures(_ image: PreparedImage) throws -> ExplainPictures {
         let needsLayer = method.gradCAM || topChannels != nil
         let e = try explanation(image, gradCAMLayer: needsLayer ? layer.key : nil)
         let classes = e.probabilities.count
@@ -72,6 +95,22 @@ public struct ExplainJob {
             index: e.classIndex, label: session.labels?.label(e.classIndex) ?? "class \(e.classIndex)", wordNetID: imageNet?.wordNetID,
             probability: e.probability, logit: e.logit, rank: 1 + e.probabilities.filter { $0 > e.probability }.count)
         let title = URL(fileURLWithPath: image.path).lastPathComponent
+        let gradCAM = try e.gradCAM.flatMap { cam in
+            method.gradCAM
+                ? try ExplainRenderer.gradCAM(cam, input: image.networkImage, explained: explained, classes: classes, title: title).image : nil
+        }
+        let saliency = try e.saliency.map {
+            try ExplainRenderer.saliency($0, input: image.networkImage, explained: explained, classes: classes, title: title).image
+        }
+        return ExplainPictures(explanation: e, explained: explained, gradCAM: gradCAM, saliency: saliency)
+    }
+
+    public func explain(_ image: PreparedImage) throws {
+        let pictures = try pictures(image)
+        let (e, explained) = (pictures.explanation, pictures.explained)
+        let classes = e.probabilities.count
+        let imageNet = session.labels?.imageNetClass(e.classIndex)
+        let title = URL(fileURLWithPath: image.path).lastPathComponent
         let layerText = layer.isAlias ? "\(layer.requested) = \(layer.layer.name)" : layer.layer.name
         let classText =
             imageNet.map(ImageNet.describe) ?? (session.labels?.custom == nil ? "class \(e.classIndex)" : "\(e.classIndex) \(explained.label)")
@@ -79,12 +118,9 @@ public struct ExplainJob {
             "\(title): explaining \(classText), probability \(String(format: "%.2f%%", Double(e.probability) * 100)), "
                 + "rank \(explained.rank), logit \(String(format: "%.3f", Double(e.logit)))")
 
-        if method.gradCAM, let cam = e.gradCAM {
-            let picture = try ExplainRenderer.gradCAM(
-                cam, input: image.networkImage, explained: explained, classes: classes,
-                title: title)
+        if let picture = pictures.gradCAM, let cam = e.gradCAM {
             try write(
-                picture.image, image, name: "gradcam_" + layer.requested,
+                picture, image, name: "gradcam_" + layer.requested,
                 text: [
                     ("Method", "Grad-CAM (jet, opacity \(ExplainRenderer.overlayOpacity))"), ("Layer", layerText),
                 ], explained: explained, classText: classText)
@@ -92,12 +128,9 @@ public struct ExplainJob {
                 try writeArray(cam.map, shape: [cam.height, cam.width], image, name: "gradcam_" + layer.requested)
             }
         }
-        if let s = e.saliency {
-            let picture = try ExplainRenderer.saliency(
-                s, input: image.networkImage, explained: explained, classes: classes,
-                title: title)
+        if let picture = pictures.saliency, let s = e.saliency {
             try write(
-                picture.image, image, name: "saliency",
+                picture, image, name: "saliency",
                 text: [
                     (
                         "Method",

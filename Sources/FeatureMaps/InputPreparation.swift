@@ -14,6 +14,13 @@ extension Session {
         return prepare(decoded, path: path)
     }
 
+    /// An image held in memory (JPEG or PNG bytes, e.g. an upload), decoded by its content with the
+    /// same pixel limit as files (Session.maxImagePixels); `name` stands for the path in errors,
+    /// titles and `stem`. Throws ImageError (not an image, truncated, too many pixels, ...).
+    public func prepare(imageData bytes: [UInt8], name: String) throws -> PreparedImage {
+        prepare(try ImageDecoder.decode(bytes, maxPixels: Self.maxImagePixels, source: name), path: name)
+    }
+
     public func prepare(_ decoded: RGBImage, path: String) -> PreparedImage {
         let (h, w, c) = (inputShape[0], inputShape[1], inputShape[2])
         let source = c == 1 ? Self.grey(decoded) : decoded

@@ -6,6 +6,8 @@ public indirect enum JSONValue: Equatable {
     case bool(Bool)
     case int(Int)
     case double(Double)
+    /// Written as Swift's shortest decimal for the Float ("0.1", not Double's "0.10000000149011612").
+    case float(Float)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -22,6 +24,7 @@ public indirect enum JSONValue: Equatable {
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .double(let d): return d.isFinite ? "\(d)" : "null"
+        case .float(let f): return f.isFinite ? "\(f)" : "null"
         case .string(let s): return Self.quote(s)
         case .array(let items):
             if items.isEmpty { return "[]" }

@@ -38,10 +38,8 @@ public struct RenderJob {
         let top = overview ? try session.outputLayer() : nil
         let outputs = try session.activations(image, layers: layers + (top.map { [$0] } ?? []), using: pass)
         for layer in layers {
-            let spec = GridSpec(
-                layerName: layer.requested, resolvedName: layer.isAlias ? layer.layer.name : nil,
-                selection: selection, normalization: normalization, columns: columns)
-            let grid = try GridRenderer.render(try Self.map(outputs[layer.key]!, layer), spec: spec)
+            let grid = try LayerPictures.grid(
+                outputs[layer.key]!, layer: layer, selection: selection, columns: columns, normalization: normalization)
             let path = OutputPaths.file(directory: directory, stem: image.stem, layer: layer.requested, extension: "png")
             try PNGOutput.write(
                 grid.image, to: path,
@@ -69,7 +67,7 @@ public struct RenderJob {
         let rows = try layers.map {
             OverviewRow(
                 layerName: $0.requested, resolvedName: $0.isAlias ? $0.layer.name : nil,
-                map: try Self.map(outputs[$0.key]!, $0), selection: rowSelection)
+                map: try LayerPictures.map(outputs[$0.key]!, $0), selection: rowSelection)
         }
         let picture = try OverviewRenderer.render(
             input: image.networkImage, predictions: predictions, rows: rows,
@@ -91,15 +89,5 @@ public struct RenderJob {
             (key: "Input", value: image.path), (key: session.sourceKind, value: session.sourcePath),
             (key: "Input size", value: session.inputSizeDescription),
         ]
-    }
-
-    /// A layer's value as the grid renderer takes it: (H, W, C) as it is, a (C,) vector as 1x1xC.
-    static func map(_ value: NDArray, _ layer: LayerChoice) throws -> Tensor {
-        let d = value.shape.dims
-        switch d.count {
-        case 3 where d.allSatisfy({ $0 > 0 }): return Tensor(height: d[0], width: d[1], channels: d[2], data: value.data)
-        case 1 where d[0] > 0: return Tensor(height: 1, width: 1, channels: d[0], data: value.data)
-        default: throw ModelFileError.notAMap(layer: layer.requested, shape: ModelLayer.describe(d))
-        }
     }
 }

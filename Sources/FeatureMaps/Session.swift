@@ -62,17 +62,22 @@ public struct Session: Sendable {
 
     /// MobileNetV2 from a weights-only file, fed `inputSize` x `inputSize` RGB, preprocessing tf.
     /// Throws EngineError.inputTooSmall below Keras's 32 x 32.
+    /// Each layer's `inbound` is read from the graph (the layers whose outputs its node reads).
     public init(weights: LoadedWeights, location: WeightsLocation, inputSize: Int, labels: [String]? = nil) throws {
         let table = weights.model.layers(height: inputSize, width: inputSize)
+        let graph = try MobileNetV2Graph.graph(weights.stored, height: inputSize, width: inputSize)
+        let inbound = Dictionary(
+            graph.nodes.map { node in (node.name, node.inputs.compactMap { graph.values[$0.index].producer.map { graph.nodes[$0].name } }) },
+            uniquingKeysWith: { a, _ in a })
         let layers = table.map { l in
             let vector = l.kind == .dense || l.kind == .globalAveragePooling
             return ModelLayer(
                 name: l.name, className: l.kind.rawValue,
                 shape: vector ? [l.shape.channels] : [l.shape.height, l.shape.width, l.shape.channels],
-                parameters: l.parameters, alias: l.alias, inbound: [], depth: 0)
+                parameters: l.parameters, alias: l.alias, inbound: inbound[l.name] ?? [], depth: 0)
         }
         self.init(
-            network: .mobileNetV2(weights, location), graph: try MobileNetV2Graph.graph(weights.stored, height: inputSize, width: inputSize),
+            network: .mobileNetV2(weights, location), graph: graph,
             inputShape: [inputSize, inputSize, 3], preprocessing: .tf, layers: layers,
             labels: weights.model.architecture.classes.map { ClassLabels(custom: labels, count: $0) }, outputIsProbability: true)
     }

@@ -62,7 +62,7 @@ struct Explain: ParsableCommand {
     func run() throws {
         try Report.running {
             let session = try weightsOptions.openSession(inputOptions)
-            let name = try layer ?? Self.defaultLayer(session)
+            let name = try layer ?? session.defaultGradCAMLayer()
             if layer == nil && session.model == nil { Report.note("Grad-CAM at \(name), the last map larger than 1x1 (pick another with --layer)") }
             let resolved = try session.resolve(layers: [name])[0]
             Report.aliases([resolved])
@@ -75,17 +75,6 @@ struct Explain: ParsableCommand {
             var stems = OutputStems()
             return try Report.forEach(images) { try job.explain(Report.claimStem(session.prepare(imageAt: $0), in: &stems)) }
         }
-    }
-}
-
-extension Explain {
-    /// out_relu for MobileNetV2; for a model file, the last layer whose output is an H x W x C map
-    /// with H x W > 1 (Grad-CAM's usual choice, the deepest map that still has places).
-    static func defaultLayer(_ session: Session) throws -> String {
-        guard session.model == nil else { return "out_relu" }
-        let maps = session.layers.filter { $0.isSpatial && !["Functional", "Sequential", "Model", "InputLayer"].contains($0.className) }
-        guard let last = maps.last else { throw ModelFileError.noSpatialLayer(file: session.sourcePath) }
-        return last.name
     }
 }
 

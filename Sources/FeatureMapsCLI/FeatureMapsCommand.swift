@@ -17,7 +17,7 @@ struct FeatureMapsCommand: ParsableCommand {
             65 an input image could not be read, 66 weights missing or invalid, 73 output not written.
             """,
         subcommands: [
-            Classify.self, Layers.self, Extract.self, Render.self, Explain.self, Bench.self, Weights.self, Visualize.self, TopImages.self,
+            Classify.self, Layers.self, Extract.self, Render.self, Explain.self, Bench.self, Weights.self, Visualize.self, TopImages.self, Serve.self,
         ])
 
     /// ArgumentParser's own main, except that a usage error is one line on stderr
@@ -26,8 +26,9 @@ struct FeatureMapsCommand: ParsableCommand {
     /// First, the two process-wide settings of a short process that loads one model (the library
     /// makes neither by itself): malloc's huge-page heap and OpenBLAS on the calling thread only
     /// (the engine has its own pool; OpenBLAS's idle workers would take a core).
+    /// `serve` keeps glibc's default heap: a long-running process should give memory back.
     static func main() {
-        ProcessTuning.preferLargeHeapPages()
+        if CommandLine.arguments.dropFirst().first != "serve" { ProcessTuning.preferLargeHeapPages() }
         OpenBLASThreads.useOne(stoppingIdleWorkers: true)
         do {
             var command = try parseAsRoot()

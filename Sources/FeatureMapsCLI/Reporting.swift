@@ -6,6 +6,7 @@ import FeatureMapsImages
 import FeatureMapsRender
 import FeatureMapsWeights
 import FeatureMapsModels
+import FeatureMapsServer
 import FeatureMapsSupport
 
 /// The documented exit statuses (README, "Exit status").
@@ -28,7 +29,7 @@ enum Status: Int32 {
             }
         case is WeightsError: self = .weights
         case is OutputError: self = .output
-        case is LayerLookupError, is ValidationError, is RenderError, is VisualizationError: self = .usage
+        case is LayerLookupError, is ValidationError, is RenderError, is VisualizationError, is ServeError: self = .usage
         case let e as EngineError:
             if case .noClassificationTop = e { self = .weights } else { self = .usage }
         case is ModelError: self = .weights
